@@ -1,0 +1,14 @@
+// Renders every Plotly figure on the page from its JSON (no inline script: the CSP forbids it).
+// A chart is <div class="plotly-chart" data-figure="ID"> with {{ figure|json_script:ID }} beside it.
+(function () {
+  function render() {
+    document.querySelectorAll(".plotly-chart[data-figure]").forEach(function (el) {
+      var source = document.getElementById(el.dataset.figure);
+      if (!source || !window.Plotly) { return; }
+      var figure = JSON.parse(source.textContent);
+      var config = Object.assign({ responsive: true, displaylogo: false }, figure.config || {});
+      window.Plotly.newPlot(el, figure.data, figure.layout || {}, config);
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", render); } else { render(); }
+})();

@@ -1,0 +1,243 @@
+"""A target's standing at a month: completion, time progress, status and year-end forecast.
+
+The one source of truth for these figures: pages, tables, charts, Excel and emails all call
+`standings()` (or `standing_for()`), never compute a status themselves.
+
+Definitions (all percentages are 0–100):
+- time progress (时间进度) at month m: the share of the year elapsed at the month's end, m/12;
+- a target's expected share at month m: its monthly profile (cumulative %) if it has one,
+  else the time progress; its expected value: baseline + (target − baseline) × share;
+- completion (完成率): latest approved value ÷ target value;
+- status: 未报送 without an approved value; 已完成 when the value meets the target under its
+  comparison (不低于/达到: ≥ target; 左右: ≥ target less STATUS_ABOUT_TOLERANCE_PERCENT);
+  otherwise 正常 when progress ≥ expected share, 滞后 when below, 严重滞后 when below by more
+  than STATUS_SERIOUS_LAG_POINTS. Progress is (value − baseline) ÷ (target − baseline).
+  Rates and shares are judged against the target value itself (expected share 100%), and
+  count as 已完成 only in December: a year-to-date growth rate in May is on track, not done.
+- forecast (预计全年), for stocks, cumulative flows and milestone counts: the months reported
+  so far are fitted to the expected path by least squares through the baseline
+  (slope b = Σ sₖ·pₖ ÷ Σ sₖ², with sₖ the expected share as a fraction and pₖ = valueₖ − baseline),
+  and the year-end value is baseline + b: the pace so far carried to December along the
+  target's own profile. It is never below the latest value reported. Later months weigh more (sₖ² grows), so a slow
+  start that has caught up is not held against the target. Rates have no forecast.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from targets.models import Target, TargetValue
+
+HUNDRED = Decimal(100)
+ONE_PLACE = Decimal("0.1")
+
+
+class Status(models.TextChoices):
+    DONE = "done", _("已完成")
+    ON_TRACK = "on_track", _("正常")
+    BEHIND = "behind", _("滞后")
+    SERIOUSLY_BEHIND = "seriously_behind", _("严重滞后")
+    NOT_REPORTED = "not_reported", _("未报送")
+
+
+# Order used in summaries and charts: good news first.
+STATUS_ORDER = [Status.DONE, Status.ON_TRACK, Status.BEHIND, Status.SERIOUSLY_BEHIND, Status.NOT_REPORTED]
+
+
+def time_progress(month):
+    """Share of the year elapsed at the end of `month`, in percent."""
+    return (Decimal(month) * HUNDRED / Decimal(12)).quantize(ONE_PLACE, ROUND_HALF_UP)
+
+
+def expected_share(target, month):
+    """The share of the year's work the target should have done by the end of `month`, in percent."""
+    if target.kind == Target.Kind.RATE:
+        return HUNDRED
+    if target.monthly_profile:
+        return Decimal(str(target.monthly_profile[month - 1]))
+    return Decimal(month) * HUNDRED / Decimal(12)
+
+
+def baseline_of(target):
+    if target.kind == Target.Kind.STOCK and target.baseline is not None:
+        return target.baseline
+    return Decimal(0)
+
+
+def expected_value_for(target, month):
+    """Where the target should stand at the end of `month` on its expected path."""
+    if target.kind == Target.Kind.RATE:
+        return target.value
+    base = baseline_of(target)
+    return base + (target.value - base) * expected_share(target, month) / HUNDRED
+
+
+def meets_target(target, value):
+    if value is None:
+        return False
+    if target.comparison == Target.Comparison.ABOUT:
+        tolerance = Decimal(settings.STATUS_ABOUT_TOLERANCE_PERCENT) / HUNDRED
+        return value >= target.value * (1 - tolerance)
+    return value >= target.value
+
+
+def completion_of(target, value):
+    if value is None:
+        return None
+    return (value * HUNDRED / target.value).quantize(ONE_PLACE, ROUND_HALF_UP)
+
+
+def progress_of(target, value):
+    """Progress towards the target in percent of the distance from the baseline."""
+    base = baseline_of(target)
+    span = target.value - base
+    if span <= 0:
+        return HUNDRED if value >= target.value else Decimal(0)
+    return (value - base) * HUNDRED / span
+
+
+def status_for(target, value, month):
+    if value is None:
+        return Status.NOT_REPORTED
+    if meets_target(target, value):
+        if target.kind != Target.Kind.RATE or month == 12:
+            return Status.DONE
+        return Status.ON_TRACK
+    gap = expected_share(target, month) - progress_of(target, value)
+    if gap <= 0:
+        return Status.ON_TRACK
+    if gap > settings.STATUS_SERIOUS_LAG_POINTS:
+        return Status.SERIOUSLY_BEHIND
+    return Status.BEHIND
+
+
+@dataclass(frozen=True)
+class Forecast:
+    value: Decimal
+    completion: Decimal
+    likely_missed: bool
+    months_used: int
+
+    def statement(self, target):
+        number = format_number(self.value)
+        text = _("按当前进度预计年底可达 %(value)s%(unit)s（完成 %(completion)s%%）") % {
+            "value": number,
+            "unit": target.unit_of_measure,
+            "completion": self.completion,
+        }
+        if self.likely_missed:
+            text += _("，可能完不成目标")
+        return text
+
+
+def forecast_for(target, monthly_values):
+    """Year-end forecast from {month: value} of the months reported so far (see the module doc)."""
+    if target.kind == Target.Kind.RATE or not monthly_values:
+        return None
+    base = baseline_of(target)
+    span = target.value - base
+    numerator = denominator = Decimal(0)
+    for month, value in monthly_values.items():
+        share = expected_share(target, month) / HUNDRED
+        numerator += share * (value - base)
+        denominator += share * share
+    if denominator == 0:
+        return None
+    latest_month = max(monthly_values)
+    projected = base + numerator / denominator
+    if span <= 0:
+        projected = monthly_values[latest_month]
+    # A stock or a running total never ends the year below what is already reported.
+    projected = max(projected, monthly_values[latest_month]).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return Forecast(
+        value=projected,
+        completion=completion_of(target, projected),
+        likely_missed=not meets_target(target, projected),
+        months_used=len(monthly_values),
+    )
+
+
+def format_number(value):
+    """12400 → '12,400'; 11.50 → '11.5'."""
+    if value is None:
+        return ""
+    normalized = value.quantize(Decimal("0.01"), ROUND_HALF_UP).normalize()
+    if normalized == normalized.to_integral():
+        return f"{int(normalized):,}"
+    return f"{normalized:,f}"
+
+
+@dataclass(frozen=True)
+class Standing:
+    target: Target
+    month: int
+    value: Decimal | None
+    value_month: int | None
+    monthly_values: dict
+    completion: Decimal | None
+    expected_share: Decimal
+    time_progress: Decimal
+    status: str
+    forecast: Forecast | None
+
+    @property
+    def status_label(self):
+        return Status(self.status).label
+
+    @property
+    def expected_value(self):
+        return expected_value_for(self.target, self.month)
+
+
+def approved_values_by_target(targets, month):
+    """{target_id: {month: value}} of approved values of each target's reporting unit up to `month`.
+
+    One query, whatever the number of targets and months.
+    """
+    targets = list(targets)
+    by_target = {t.pk: {} for t in targets}
+    reporting_unit = {t.pk: t.reporting_unit_id for t in targets}
+    rows = (
+        TargetValue.objects.approved()
+        .filter(target_id__in=by_target.keys(), month__lte=month)
+        .values_list("target_id", "unit_id", "month", "value")
+    )
+    for target_id, unit_id, value_month, value in rows:
+        if unit_id == reporting_unit[target_id]:
+            by_target[target_id][value_month] = value
+    return by_target
+
+
+def standing_for(target, month, monthly_values):
+    """The standing of one target at `month`, given its approved {month: value} up to then."""
+    value_month = max(monthly_values) if monthly_values else None
+    value = monthly_values[value_month] if value_month else None
+    return Standing(
+        target=target,
+        month=month,
+        value=value,
+        value_month=value_month,
+        monthly_values=dict(sorted(monthly_values.items())),
+        completion=completion_of(target, value),
+        expected_share=expected_share(target, month).quantize(ONE_PLACE, ROUND_HALF_UP),
+        time_progress=time_progress(month),
+        status=status_for(target, value, month),
+        forecast=forecast_for(target, monthly_values),
+    )
+
+
+def standings(targets, month):
+    """Standings of many targets at `month`, in the order given, with one query for the values."""
+    targets = list(targets)
+    values = approved_values_by_target(targets, month)
+    return [standing_for(t, month, values[t.pk]) for t in targets]
+
+
+def count_by_status(standing_list):
+    counts = {status: 0 for status in STATUS_ORDER}
+    for standing in standing_list:
+        counts[Status(standing.status)] += 1
+    return counts

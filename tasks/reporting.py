@@ -1,0 +1,122 @@
+"""Reporting rules: who must report what each month, deadlines, lateness, who may edit.
+
+Defined once here and used by the pages, the Excel workbooks and the reminders.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tasks.models import MonthlyReport, ReportingMonthClosure, TaskAssignment, deadline_for
+from units.access import editable_unit_ids, is_staff
+from units.models import Unit
+
+
+class SubmissionState(models.TextChoices):
+    """A unit's month as the submission grid and the heatmap show it."""
+
+    APPROVED = "approved", _("已审核")
+    ON_TIME = "on_time", _("按时报送")
+    LATE = "late", _("逾期报送")
+    RETURNED = "returned", _("已退回")
+    MISSING = "missing", _("未报送")
+    NOT_DUE = "not_due", _("未到期")
+
+
+def local_today():
+    return timezone.localdate()
+
+
+def month_is_closed(plan, month):
+    return ReportingMonthClosure.objects.filter(plan=plan, month=month).exists()
+
+
+def is_late(plan, month, when):
+    """A submission at `when` (aware datetime) is late when its local date is after the deadline."""
+    return timezone.localtime(when).date() > deadline_for(plan, month)
+
+
+def units_assigned_to_task(task_assignments):
+    """Expand group units (各区人民政府) into their members; keep the plan's order."""
+    units = []
+    for assignment in task_assignments:
+        unit = assignment.unit
+        expanded = list(unit.members.all()) if unit.is_group else [unit]
+        for member in expanded:
+            if member not in units:
+                units.append(member)
+    return units
+
+
+def reporting_unit_ids(plan):
+    """Ids of every non-group unit that must report for `plan` each month."""
+    ids = set()
+    for unit_id, kind in TaskAssignment.objects.filter(task__plan=plan).values_list("unit_id", "unit__kind"):
+        if kind != Unit.Kind.GROUP:
+            ids.add(unit_id)
+    ids.update(
+        Unit.objects.filter(groups__assignments__task__plan=plan).values_list("id", flat=True)
+    )
+    ids.update(plan.targets.exclude(reporting_unit__kind=Unit.Kind.GROUP).values_list("reporting_unit_id", flat=True))
+    return ids
+
+
+def reporting_units(plan):
+    return Unit.objects.filter(pk__in=reporting_unit_ids(plan))
+
+
+def tasks_for_unit(plan, unit):
+    """The tasks `unit` reports progress on: directly named, or through a group it belongs to."""
+    unit_ids = [unit.pk, *unit.groups.values_list("pk", flat=True)]
+    return plan.tasks.filter(assignments__unit_id__in=unit_ids).distinct().order_by("number")
+
+
+def targets_for_unit(plan, unit):
+    return plan.targets.filter(reporting_unit=unit).order_by("position", "code")
+
+
+def submission_state(plan, month, report, today=None):
+    """The state of a unit's month in the grid, given its MonthlyReport (or None)."""
+    today = today or local_today()
+    status = report.status if report else None
+    if status == MonthlyReport.Status.APPROVED:
+        return SubmissionState.APPROVED
+    if status == MonthlyReport.Status.RETURNED:
+        return SubmissionState.RETURNED
+    if status == MonthlyReport.Status.SUBMITTED:
+        return SubmissionState.LATE if report.is_late else SubmissionState.ON_TIME
+    if today > deadline_for(plan, month):
+        return SubmissionState.MISSING
+    return SubmissionState.NOT_DUE
+
+
+def was_on_time(report):
+    """For on-time rates: a month counts as on time when it was submitted by the deadline."""
+    return bool(report and report.submitted_at and not report.is_late)
+
+
+def can_edit_report(user, report):
+    """Whether `user` may change the values and progress in `report` now."""
+    if report.status in (MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.APPROVED):
+        return False
+    if month_is_closed(report.plan, report.month):
+        return False
+    if is_staff(user):
+        return True
+    return report.unit_id in editable_unit_ids(user)
+
+
+def can_submit_report(user, report):
+    return report.status in (MonthlyReport.Status.DRAFT, MonthlyReport.Status.RETURNED) and can_edit_report(
+        user, report
+    )
+
+
+def reporting_month_for(today):
+    """The month a reminder on `today` is about: the month just ended."""
+    first = today.replace(day=1)
+    previous = first - datetime.timedelta(days=1)
+    return previous.year, previous.month

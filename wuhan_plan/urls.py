@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from units import views as unit_views
+
+urlpatterns = [
+    path("", include("targets.urls_overview")),
+    path("accounts/", include("units.urls_accounts")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("targets/", include("targets.urls")),
+    path("tasks/", include("tasks.urls")),
+    path("units/", include("units.urls")),
+    path("reporting/", include("tasks.urls_reporting")),
+    path("reports/", include("reports.urls")),
+    path("healthz", unit_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from units import views
+from units import views_accounts as views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),

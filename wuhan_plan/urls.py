@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from units import views as unit_views
+from units import views_accounts
 
 urlpatterns = [
     path("", include("targets.urls_overview")),
@@ -11,7 +11,8 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("units/", include("units.urls")),
     path("reporting/", include("tasks.urls_reporting")),
+    path("reports/reminders/", include("reports.urls_reminders")),
     path("reports/", include("reports.urls")),
-    path("healthz", unit_views.healthz, name="healthz"),
+    path("healthz", views_accounts.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,93 @@
+"""xlsx output shared by every export: table downloads, the quarterly workbook, templates.
+
+Text a user typed is never written as a formula: a string starting with = + - @, a tab or a
+carriage return is stored as a plain string cell (openpyxl would otherwise store "=..." as a
+formula), so a narrative like "=HYPERLINK(...)" opens in Excel as the text it is.
+"""
+
+from io import BytesIO
+
+from django.http import HttpResponse
+from django.utils.encoding import escape_uri_path
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE5F2")
+
+
+def write_cell(ws, row, column, value):
+    """Write one value; strings are always strings, never formulas."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"  # even when it starts with "=": data, not a formula
+    else:
+        cell.value = value
+    return cell
+
+
+def display_width(text):
+    """Column width for text: a Chinese character is about two Latin ones wide."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+
+
+def fit_columns(ws, minimum=6, maximum=60):
+    widths = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                longest = max(display_width(line) for line in str(cell.value).split("\n"))
+                widths[cell.column] = max(widths.get(cell.column, 0), longest)
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = max(minimum, min(maximum, width + 2))
+
+
+def write_table(ws, header, rows, start_row=1):
+    """A header row (bold, filled, frozen) and data rows; returns the next free row."""
+    for column, title in enumerate(header, start=1):
+        cell = write_cell(ws, start_row, column, title)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    row_number = start_row
+    for row_number, row in enumerate(rows, start=start_row + 1):
+        for column, value in enumerate(row, start=1):
+            write_cell(ws, row_number, column, value).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
+    return row_number + 1
+
+
+def workbook_bytes(wb):
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(content, filename):
+    response = HttpResponse(content, content_type=XLSX_MIME)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    return response
+
+
+def table_to_xlsx(table, title):
+    """A django-tables2 table as it is on screen (its visible columns, its order) in one sheet."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    values = list(table.as_values())
+    write_table(ws, values[0] if values else [], values[1:])
+    fit_columns(ws)
+    return workbook_bytes(wb)
+
+
+def export_table(request, table, filename, title):
+    """NetBox's ?export= pattern: the same table, as xlsx."""
+    from units.audit import record
+    from units.models import AuditEvent
+
+    record(AuditEvent.Action.EXPORT, request=request, object_repr=filename)
+    return xlsx_response(table_to_xlsx(table, title), filename)

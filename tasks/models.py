@@ -194,6 +194,10 @@ class MonthlyReport(models.Model):
         return self.status in (self.Status.SUBMITTED, self.Status.APPROVED)
 
 
+class ProgressReportQuerySet(ScopedQuerySet):
+    unit_field = "report__unit"
+
+
 class ProgressReport(models.Model):
     """A unit's monthly progress (月度进展) on one task."""
 
@@ -222,6 +226,8 @@ class ProgressReport(models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1)
     history = HistoricalRecords()
 
+    objects = ProgressReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["report", "task__number"]
         verbose_name = _("月度进展")
@@ -231,6 +237,10 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.report} · {self.task}"
+
+
+class EvidenceFileQuerySet(ScopedQuerySet):
+    unit_field = "progress__report__unit"
 
 
 class EvidenceFile(models.Model):
@@ -247,6 +257,8 @@ class EvidenceFile(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("上传人")
     )
+
+    objects = EvidenceFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at"]

@@ -1,10 +1,594 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Monthly reporting pages: a unit's month, its report, editing, evidence, the bureau's review.
 
-from units.access import require_role
+Every report is looked up through `MonthlyReport.objects.for_user` (another unit's report is a
+404) and every change is allowed by `tasks.reporting.can_edit_report` (else 403) and made by
+`tasks.services`.
+"""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from targets.models import TargetValue
+from targets.progress import Status, format_number, status_for
+from tasks import services
+from tasks.evidence import delete_evidence, store_evidence
+from tasks.forms import EvidenceForm, ProgressForm, ReasonForm, ReportValuesForm
+from tasks.models import EvidenceFile, MonthlyReport, Plan, ProgressReport, ReportingMonthClosure, deadline_for
+from tasks.reporting import (
+    SubmissionState,
+    can_edit_report,
+    can_submit_report,
+    local_today,
+    reporting_month_for,
+    reporting_units,
+    submission_state,
+    targets_for_unit,
+    tasks_for_unit,
+)
+from units.access import (
+    editable_unit_ids,
+    get_object_for_user,
+    is_leader,
+    is_staff,
+    reads_everything,
+    require_role,
+    require_staff,
+    unit_of,
+)
+from units.models import Unit
+
+MONTHS = range(1, 13)
+
+
+# Helpers
+
+
+def _current_plan():
+    plan = Plan.current()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _get_report_for_user(request, pk):
+    """(report, can_edit) of a report the user may see; 404 for another unit's report."""
+    require_role(request.user)
+    report = get_object_for_user(MonthlyReport.objects.select_related("plan", "unit"), request.user, pk=pk)
+    return report, can_edit_report(request.user, report)
+
+
+def _get_rw_report_for_user(request, pk):
+    report, can_edit = _get_report_for_user(request, pk)
+    if not can_edit:
+        raise PermissionDenied
+    return report
+
+
+def _due_month(plan, today):
+    """The month whose report is due now (the month just ended), within the plan's year."""
+    year, month = reporting_month_for(today)
+    if year < plan.year:
+        return None
+    return month if year == plan.year else 12
+
+
+def _task_for_report(report, number):
+    task = tasks_for_unit(report.plan, report.unit).filter(number=number).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def _report_url(report):
+    return reverse("reporting:report", args=[report.pk])
+
+
+# A unit's months
 
 
 @login_required
+@require_GET
 def my_unit(request):
+    """A liaison's home: this month's report, what is missing, the deadline, what was returned and why."""
     require_role(request.user)
-    return render(request, "targets/overview.html", {})
+    if is_staff(request.user):
+        return redirect("reporting:review")
+    if is_leader(request.user):
+        return redirect("reporting:grid")
+    plan = _current_plan()
+    unit = unit_of(request.user)
+    today = local_today()
+    reports = {r.month: r for r in MonthlyReport.objects.filter(plan=plan, unit=unit).select_related("plan")}
+    months = [
+        {
+            "month": month,
+            "report": reports.get(month),
+            "deadline": deadline_for(plan, month),
+            "state": SubmissionState(submission_state(plan, month, reports.get(month), today)),
+        }
+        for month in MONTHS
+    ]
+    due_month = _due_month(plan, today)
+    targets = list(targets_for_unit(plan, unit))
+    tasks = list(tasks_for_unit(plan, unit))
+    due = None
+    if due_month:
+        report = reports.get(due_month)
+        valued = set(report.values.values_list("target_id", flat=True)) if report else set()
+        progressed = set(report.progress.values_list("task_id", flat=True)) if report else set()
+        due = {
+            "month": due_month,
+            "report": report,
+            "deadline": deadline_for(plan, due_month),
+            "overdue": today > deadline_for(plan, due_month),
+            "state": months[due_month - 1]["state"],
+            "missing_targets": [t for t in targets if t.pk not in valued],
+            "missing_tasks": [t for t in tasks if t.pk not in progressed],
+        }
+    returned = [r for r in reports.values() if r.status == MonthlyReport.Status.RETURNED]
+    context = {
+        "plan": plan, "unit": unit, "months": months, "due": due, "returned": returned,
+        "targets": targets, "tasks": tasks, "today": today,
+    }
+    return render(request, "reporting/my_unit.html", context)
+
+
+@login_required
+@require_GET
+def open_month(request, month):
+    """The unit's report for `month`, created as an empty draft on first visit by someone who may edit it.
+
+    Liaisons open their own unit's; bureau staff and leaders name the unit with ?unit=<code>."""
+    require_role(request.user)
+    plan = _current_plan()
+    if month not in MONTHS:
+        raise Http404
+    if reads_everything(request.user):
+        unit = get_object_or_404(Unit, code=request.GET.get("unit", ""))
+    else:
+        unit = unit_of(request.user)
+    if unit is None or unit.is_group or unit.pk not in reporting_units(plan).values_list("pk", flat=True):
+        raise Http404
+    report = MonthlyReport.objects.filter(plan=plan, unit=unit, month=month).first()
+    if report is None:
+        if not (is_staff(request.user) or unit.pk in editable_unit_ids(request.user)):
+            raise Http404
+        report = services.get_or_create_report(plan, unit, month)
+    return redirect(_report_url(report))
+
+
+# One report
+
+
+def _detail_context(request, report, can_edit, **extra):
+    plan, unit = report.plan, report.unit
+    targets = list(targets_for_unit(plan, unit))
+    values = {v.target_id: v for v in report.values.select_related("updated_by")}
+    previous = {}
+    if report.month > 1:
+        previous = {
+            v.target_id: v
+            for v in TargetValue.objects.filter(unit=unit, month=report.month - 1, target__plan=plan).select_related(
+                "report"
+            )
+        }
+    value_rows = []
+    for target in targets:
+        value = values.get(target.pk)
+        status = Status(status_for(target, value.value if value else None, report.month))
+        prev = previous.get(target.pk)
+        value_rows.append({
+            "target": target, "value": value, "display": format_number(value.value) if value else "",
+            "previous": prev, "previous_display": format_number(prev.value) if prev else "",
+            "status": status,
+        })
+    progress = {
+        p.task_id: p
+        for p in report.progress.select_related("updated_by").prefetch_related(
+            Prefetch("evidence", queryset=EvidenceFile.objects.order_by("uploaded_at"))
+        )
+    }
+    task_rows = [{"task": task, "progress": progress.get(task.pk)} for task in tasks_for_unit(plan, unit)]
+    user = request.user
+    staff = is_staff(user)
+    context = {
+        "report": report, "plan": plan, "unit": unit, "can_edit": can_edit,
+        "can_submit": can_submit_report(user, report),
+        "can_review": staff and report.status == MonthlyReport.Status.SUBMITTED,
+        "can_reopen": staff and report.status == MonthlyReport.Status.APPROVED,
+        "deadline": deadline_for(plan, report.month),
+        "value_rows": value_rows, "task_rows": task_rows,
+        "report_history": report.history.select_related("history_user").order_by("-history_date", "-history_id")[:20],
+        "return_form": ReasonForm(prefix="return"), "reopen_form": ReasonForm(prefix="reopen"),
+        "month_closed": ReportingMonthClosure.objects.filter(plan=plan, month=report.month).exists(),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_GET
+def report_detail(request, pk):
+    report, can_edit = _get_report_for_user(request, pk)
+    return render(request, "reporting/report.html", _detail_context(request, report, can_edit))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_values(request, pk):
+    report = _get_rw_report_for_user(request, pk)
+    targets = list(targets_for_unit(report.plan, report.unit))
+    existing = {v.target_id: v for v in report.values.all()}
+    previous = {}
+    if report.month > 1:
+        previous = {
+            v.target_id: v
+            for v in TargetValue.objects.filter(unit=report.unit, month=report.month - 1, target__plan=report.plan)
+        }
+    kwargs = {"report": report, "targets": targets, "existing": existing, "previous": previous}
+    if request.method == "POST":
+        form = ReportValuesForm(request.POST, **kwargs)
+        if form.is_valid():
+            changed = form.save(request.user, request)
+            if changed is not None:
+                messages.success(request, _("已保存 %(n)d 项指标数值。") % {"n": changed})
+                return redirect(_report_url(report))
+        status = 409 if form.conflict else 200
+        return render(request, "reporting/values_form.html", {"report": report, "form": form}, status=status)
+    form = ReportValuesForm(**kwargs)
+    return render(request, "reporting/values_form.html", {"report": report, "form": form})
+
+
+def _progress_page(request, report, task, form=None, evidence_form=None, status=200):
+    progress = ProgressReport.objects.filter(report=report, task=task).prefetch_related("evidence").first()
+    form = form or ProgressForm(report=report, task=task, instance=progress)
+    context = {
+        "report": report, "task": task, "progress": progress, "form": form,
+        "evidence_form": evidence_form or EvidenceForm(),
+        "targets": [
+            {"target": v.target, "display": format_number(v.value),
+             "status": Status(status_for(v.target, v.value, report.month))}
+            for v in report.values.filter(target__tasks=task).select_related("target")
+        ],
+    }
+    return render(request, "reporting/progress_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_progress(request, pk, task_number):
+    report = _get_rw_report_for_user(request, pk)
+    task = _task_for_report(report, task_number)
+    if request.method == "POST":
+        instance = ProgressReport.objects.filter(report=report, task=task).first()
+        form = ProgressForm(request.POST, report=report, task=task, instance=instance)
+        if form.is_valid() and form.save(request.user, request) is not None:
+            messages.success(request, _("已保存任务 %(n)d 的月度进展。") % {"n": task.number})
+            return redirect(_report_url(report))
+        return _progress_page(request, report, task, form=form, status=409 if form.conflict else 200)
+    return _progress_page(request, report, task)
+
+
+# Evidence
+
+
+@login_required
+@require_POST
+def upload_evidence(request, pk, task_number):
+    report = _get_rw_report_for_user(request, pk)
+    task = _task_for_report(report, task_number)
+    progress = ProgressReport.objects.filter(report=report, task=task).first()
+    form = EvidenceForm(request.POST, request.FILES)
+    if progress is None:
+        form.is_valid()
+        form.add_error(None, _("请先保存本任务的月度进展，再上传佐证材料。"))
+        return _progress_page(request, report, task, evidence_form=form)
+    if not form.is_valid():
+        return _progress_page(request, report, task, evidence_form=form)
+    try:
+        evidence = store_evidence(progress, form.cleaned_data["file"], request.user, request)
+    except ValidationError as error:
+        form.add_error("file", error)
+        return _progress_page(request, report, task, evidence_form=form)
+    messages.success(request, _("已上传“%(name)s”。") % {"name": evidence.original_name})
+    return redirect("reporting:progress", pk=report.pk, task_number=task.number)
+
+
+def _get_evidence_for_user(request, pk):
+    require_role(request.user)
+    return get_object_for_user(
+        EvidenceFile.objects.select_related("progress__report__plan", "progress__report__unit", "progress__task"),
+        request.user, pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def download_evidence(request, pk):
+    evidence = _get_evidence_for_user(request, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def remove_evidence(request, pk):
+    evidence = _get_evidence_for_user(request, pk)
+    report = evidence.progress.report
+    if not can_edit_report(request.user, report):
+        raise PermissionDenied
+    delete_evidence(evidence, request.user, request)
+    messages.success(request, _("已删除“%(name)s”。") % {"name": evidence.original_name})
+    return redirect("reporting:progress", pk=report.pk, task_number=evidence.progress.task.number)
+
+
+# Workflow
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    report, _can_edit = _get_report_for_user(request, pk)
+    if not can_submit_report(request.user, report):
+        raise PermissionDenied
+    try:
+        report = services.submit_report(report, request.user, request)
+    except ValidationError as error:
+        messages.error(request, _("未能报送：") + "；".join(error.messages))
+    except services.NotEditable as error:
+        messages.error(request, str(error))
+    else:
+        if report.is_late:
+            messages.warning(request, _("已报送，超过报送截止日期，记为逾期报送。"))
+        else:
+            messages.success(request, _("已报送，等待市科技局审核。"))
+    return redirect(_report_url(report))
+
+
+@login_required
+@require_GET
+def review(request):
+    """The bureau's queue: submitted reports waiting for approval, oldest month first."""
+    require_staff(request.user)
+    waiting = list(
+        MonthlyReport.objects.filter(status=MonthlyReport.Status.SUBMITTED)
+        .select_related("plan", "unit", "submitted_by")
+        .annotate(value_count=Count("values", distinct=True), progress_count=Count("progress", distinct=True))
+        .order_by("plan__year", "month", "unit__position", "unit__code")
+    )
+    recently_returned = list(
+        MonthlyReport.objects.filter(status=MonthlyReport.Status.RETURNED)
+        .select_related("plan", "unit", "reviewed_by")
+        .order_by("-reviewed_at")[:20]
+    )
+    return render(request, "reporting/review.html", {"waiting": waiting, "returned": recently_returned})
+
+
+@login_required
+@require_POST
+def approve(request):
+    """Approve one report (button `only`) or the checked ones (`report`)."""
+    require_staff(request.user)
+    raw = [request.POST["only"]] if request.POST.get("only") else request.POST.getlist("report")
+    try:
+        ids = sorted({int(i) for i in raw})
+    except ValueError:
+        ids = []
+    back = request.POST.get("back") == "report" and len(ids) == 1
+    if not ids:
+        messages.error(request, _("请选择要审核通过的报送。"))
+        return redirect("reporting:review")
+    reports = list(MonthlyReport.objects.filter(pk__in=ids))
+    if len(reports) != len(ids):
+        raise Http404
+    try:
+        approved = services.approve_reports(reports, request.user, request)
+    except services.NotEditable as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已审核通过 %(n)d 份报送。") % {"n": len(approved)})
+    if back:
+        return redirect("reporting:report", pk=ids[0])
+    return redirect("reporting:review")
+
+
+def _reason_action(request, pk, prefix, action, done_message):
+    require_staff(request.user)
+    report, can_edit = _get_report_for_user(request, pk)
+    form = ReasonForm(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            action(report, request.user, form.cleaned_data["reason"], request=request)
+        except services.NotEditable as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, done_message)
+        return redirect(_report_url(report))
+    context = _detail_context(request, report, can_edit, **{f"{prefix}_form": form})
+    return render(request, "reporting/report.html", context, status=400)
+
+
+@login_required
+@require_POST
+def return_report(request, pk):
+    return _reason_action(request, pk, "return", services.return_report, _("已退回，并已邮件通知报送人。"))
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    return _reason_action(request, pk, "reopen", services.reopen_report, _("已重新打开，单位可修改后再次报送。"))
+
+
+# Grid
+
+
+@login_required
+@require_GET
+def grid(request):
+    """Month × unit: submitted on time / late / approved / returned / missing."""
+    require_role(request.user)
+    if not reads_everything(request.user):
+        raise PermissionDenied
+    plan = _current_plan()
+    today = local_today()
+    units = list(reporting_units(plan).order_by("position", "code"))
+    reports = {(r.unit_id, r.month): r for r in MonthlyReport.objects.filter(plan=plan)}
+    counts = {month: defaultdict(int) for month in MONTHS}
+    rows = []
+    for unit in units:
+        cells = []
+        for month in MONTHS:
+            report = reports.get((unit.pk, month))
+            state = SubmissionState(submission_state(plan, month, report, today))
+            counts[month][state.value] += 1
+            cells.append({"month": month, "report": report, "state": state})
+        rows.append({"unit": unit, "cells": cells})
+    summary = [
+        {"month": month, "approved": counts[month]["approved"],
+         "submitted": counts[month]["on_time"] + counts[month]["late"] + counts[month]["approved"],
+         "missing": counts[month]["missing"]}
+        for month in MONTHS
+    ]
+    context = {"plan": plan, "rows": rows, "months": MONTHS, "summary": summary,
+               "states": SubmissionState, "can_open": is_staff(request.user)}
+    return render(request, "reporting/grid.html", context)
+
+
+# History and restore
+
+
+def _history_rows(model, report, fields, label_of):
+    """Versions of every row of `model` in `report`, newest first, each with what it changed."""
+    records = list(
+        model.history.filter(report_id=report.pk).select_related("history_user").order_by("id", "history_date", "history_id")
+    )
+    current_versions = dict(model.objects.filter(report=report).values_list("pk", "version"))
+    rows = []
+    previous = {}
+    for record in records:
+        before = previous.get(record.id)
+        changes = []
+        for field in fields:
+            new = getattr(record, field)
+            old = getattr(before, field) if before else None
+            if before is None or old != new:
+                changes.append({"field": model._meta.get_field(field).verbose_name, "old": old, "new": new})
+        rows.append({
+            "record": record, "label": label_of(record), "changes": changes,
+            "is_current": current_versions.get(record.id) == record.version and record.history_type != "-",
+            "exists": record.id in current_versions,
+        })
+        previous[record.id] = record
+    rows.sort(key=lambda row: (row["record"].history_date, row["record"].history_id), reverse=True)
+    return rows
+
+
+@login_required
+@require_GET
+def history(request, pk):
+    report, can_edit = _get_report_for_user(request, pk)
+    targets = {t.pk: t for t in report.plan.targets.all()}
+    tasks = {t.pk: t for t in report.plan.tasks.all()}
+    value_rows = _history_rows(
+        TargetValue, report, services.VALUE_FIELDS,
+        lambda r: targets[r.target_id].name if r.target_id in targets else "",
+    )
+    progress_rows = _history_rows(
+        ProgressReport, report, services.PROGRESS_FIELDS,
+        lambda r: str(tasks[r.task_id]) if r.task_id in tasks else "",
+    )
+    context = {
+        "report": report,
+        "value_rows": value_rows,
+        "progress_rows": progress_rows,
+        "report_history": report.history.select_related("history_user").order_by("-history_date", "-history_id"),
+        "can_restore": can_edit and is_staff(request.user),
+    }
+    return render(request, "reporting/history.html", context)
+
+
+@login_required
+@require_POST
+def restore(request, pk):
+    require_staff(request.user)
+    report = _get_rw_report_for_user(request, pk)
+    model = {"value": TargetValue, "progress": ProgressReport}.get(request.POST.get("kind"))
+    if model is None:
+        raise Http404
+    try:
+        obj = model.objects.get(report=report, pk=int(request.POST.get("object_id", "")))
+        history_id = int(request.POST.get("history_id", ""))
+    except (ValueError, model.DoesNotExist):
+        raise Http404 from None
+    try:
+        restored = services.restore_version(obj, history_id, request.user, request)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    except services.NotEditable as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已恢复，当前为第 %(n)d 版。") % {"n": restored.version})
+    return redirect("reporting:history", pk=report.pk)
+
+
+# Reporting months
+
+
+@login_required
+@require_GET
+def months(request):
+    require_staff(request.user)
+    plan = _current_plan()
+    closed = {c.month: c for c in ReportingMonthClosure.objects.filter(plan=plan).select_related("closed_by")}
+    status_counts = defaultdict(lambda: defaultdict(int))
+    for month, status, count in (
+        MonthlyReport.objects.filter(plan=plan).values_list("month", "status").annotate(n=Count("id")).order_by()
+    ):
+        status_counts[month][status] = count
+    rows = [
+        {"month": m, "closure": closed.get(m), "deadline": deadline_for(plan, m),
+         "approved": status_counts[m][MonthlyReport.Status.APPROVED],
+         "submitted": status_counts[m][MonthlyReport.Status.SUBMITTED]}
+        for m in MONTHS
+    ]
+    return render(request, "reporting/months.html", {"plan": plan, "rows": rows})
+
+
+@login_required
+@require_POST
+def close_month(request, month):
+    require_staff(request.user)
+    if month not in MONTHS:
+        raise Http404
+    services.close_month(_current_plan(), month, request.user, request=request)
+    messages.success(request, _("%(m)d月已关闭报送。") % {"m": month})
+    return redirect("reporting:months")
+
+
+@login_required
+@require_POST
+def reopen_month(request, month):
+    require_staff(request.user)
+    if month not in MONTHS:
+        raise Http404
+    services.open_month(_current_plan(), month, request.user, request=request)
+    messages.success(request, _("%(m)d月已重新开放报送。") % {"m": month})
+    return redirect("reporting:months")

@@ -1,0 +1,118 @@
+"""python manage.py seed_demo [--progress] [--until YYYY-MM]."""
+
+import io
+import os
+from unittest import mock
+
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import TestCase
+
+from targets.models import TargetValue
+from targets.progress import Status, count_by_status, standings
+from tasks.models import MonthlyReport, ProgressReport
+from tasks.reporting import reporting_units
+from tasks.management.commands.seed_demo import DEFAULT_PASSWORD
+from units.access import is_staff
+from units.models import Membership
+
+
+def run(*args, password=None):
+    out = io.StringIO()
+    env = {"DEMO_PASSWORD": password} if password else {}
+    with mock.patch.dict(os.environ, env, clear=False):
+        if not password:
+            os.environ.pop("DEMO_PASSWORD", None)
+        call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+class SeedDemoTests(TestCase):
+    fixtures = ["plan_2023"]
+
+    def test_it_creates_one_account_per_role_and_reporting_unit(self):
+        from tasks.models import Plan
+
+        output = run()
+        plan = Plan.objects.get(code="2023")
+        lines = output.splitlines()
+        self.assertIn("kjj_staff staff 市科技局", lines)
+        self.assertIn("leader leader -", lines)
+        self.assertIn("jxj_liaison liaison 市经信局", lines)
+        self.assertIn("hongshan_liaison liaison 洪山区人民政府", lines)
+        self.assertNotIn("gqrmzf_liaison", output)  # groups do not report
+        self.assertIn(f"密码：{DEFAULT_PASSWORD}", lines)
+        liaisons = Membership.objects.filter(role=Membership.Role.LIAISON)
+        self.assertEqual(liaisons.count(), reporting_units(plan).count())
+        user = get_user_model().objects.get(username="jxj_liaison")
+        self.assertEqual(user.email, "jxj_liaison@example.gov.cn")
+        self.assertTrue(user.check_password(DEFAULT_PASSWORD))
+        self.assertTrue(is_staff(get_user_model().objects.get(username="kjj_staff")))
+
+    def test_it_is_idempotent(self):
+        first = run("--progress", "--until", "2023-03")
+        counts = (get_user_model().objects.count(), MonthlyReport.objects.count(), TargetValue.objects.count(),
+                  ProgressReport.objects.count())
+        second = run("--progress", "--until", "2023-03")
+        self.assertEqual(first.splitlines()[:-1], second.splitlines()[:-1])
+        self.assertIn("新建 0 份", second)
+        self.assertEqual(
+            counts,
+            (get_user_model().objects.count(), MonthlyReport.objects.count(), TargetValue.objects.count(),
+             ProgressReport.objects.count()),
+        )
+
+    def test_it_takes_the_password_from_the_environment(self):
+        output = run(password="Another-Passw0rd")
+        self.assertIn("DEMO_PASSWORD", output)
+        self.assertNotIn("Another-Passw0rd", output)
+        self.assertTrue(get_user_model().objects.get(username="leader").check_password("Another-Passw0rd"))
+        with self.assertRaises(CommandError):
+            run(password="short")
+
+    def test_it_fills_plausible_approved_demo_reports(self):
+        run("--progress", "--until", "2023-06")
+        reports = MonthlyReport.objects.all()
+        self.assertEqual(set(reports.values_list("month", flat=True)), {1, 2, 3, 4, 5, 6})
+        self.assertFalse(reports.exclude(status="approved").exists())
+        self.assertFalse(reports.filter(is_demo=False).exists())
+        self.assertTrue(reports.filter(is_late=True).exists())
+        self.assertTrue(reports.filter(is_late=False).exists())
+        self.assertEqual(MonthlyReport.history.filter(status="returned").count(), 2)
+        self.assertTrue(ProgressReport.objects.filter(needs_coordination=True).exclude(coordination_matter="").exists())
+        self.assertFalse(ProgressReport.objects.filter(work_done="").exists())
+        self.assertFalse(ProgressReport.objects.filter(self_status="behind", problems="").exists())
+        from tasks.models import Plan
+
+        plan = Plan.objects.get(code="2023")
+        counts = count_by_status(standings(plan.targets.all(), 6))
+        self.assertEqual(counts[Status.NOT_REPORTED], 0)
+        self.assertGreater(counts[Status.ON_TRACK], counts[Status.BEHIND])
+        self.assertGreater(counts[Status.BEHIND] + counts[Status.SERIOUSLY_BEHIND], 0)
+        year_end = count_by_status(standings(plan.targets.all(), 12))  # values only to June
+        self.assertEqual(year_end[Status.NOT_REPORTED], 0)
+
+    def test_it_reaches_targets_over_a_full_year(self):
+        from tasks.models import Plan
+
+        run("--progress")
+        plan = Plan.objects.get(code="2023")
+        counts = count_by_status(standings(plan.targets.all(), 12))
+        self.assertGreater(counts[Status.DONE], 0)
+        self.assertGreater(counts[Status.SERIOUSLY_BEHIND] + counts[Status.BEHIND], 0)
+        self.assertEqual(MonthlyReport.objects.filter(month=12).count(), reporting_units(plan).count())
+
+    def test_it_leaves_real_reports_alone(self):
+        from tasks.models import Plan
+        from units.models import Unit
+
+        plan = Plan.objects.get(code="2023")
+        real = MonthlyReport.objects.create(plan=plan, unit=Unit.objects.get(code="jxj"), month=1)
+        run("--progress", "--until", "2023-01")
+        real.refresh_from_db()
+        self.assertEqual((real.status, real.is_demo, real.progress.count()), ("draft", False, 0))
+
+    def test_it_refuses_a_bad_until(self):
+        for until in ("2022-05", "2023-13", "June"):
+            with self.subTest(until=until), self.assertRaises(CommandError):
+                run("--progress", "--until", until)

@@ -1,4 +1,12 @@
 from django.urls import path
 
+from reports import views
+
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("quarterly/<int:year>Q<int:quarter>.xlsx", views.quarterly, name="quarterly"),
+    path("template/", views.template_download, name="template"),
+    path("upload/", views.upload, name="upload"),
+    path("upload/confirm/", views.upload_confirm, name="upload_confirm"),
+]

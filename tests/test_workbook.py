@@ -1,0 +1,219 @@
+"""The quarterly coordination workbook: its cells hold the figures in the database."""
+
+import datetime
+from decimal import Decimal
+from io import BytesIO
+
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from reports.workbook import STATUS_FILLS, build_quarterly_workbook, coordination_items
+from targets.models import Target, TargetValue
+from targets.progress import standings
+from tasks.models import MonthlyReport, ProgressReport
+from tasks.reporting import reporting_units
+from tests.personas import PersonasTestCase
+
+SHEETS = ["总体情况", "指标完成情况", "重点任务进展", "需市级协调事项", "报送情况"]
+
+
+def aware(year, month, day):
+    return timezone.make_aware(datetime.datetime(year, month, day, 10, 0))
+
+
+def rows_by_first_cell(ws, header_row):
+    """{value of column A: [cell values]} for the data rows under the header."""
+    rows = {}
+    for row in ws.iter_rows(min_row=header_row + 1, values_only=True):
+        if row[0] is not None:
+            rows[row[0]] = list(row)
+    return rows
+
+
+def header_row_of(ws, first_title):
+    for row in ws.iter_rows(min_row=1, max_row=12):
+        if row[0].value == first_title and row[0].font.bold:
+            return row[0].row
+    raise AssertionError(f"no header row in {ws.title}")
+
+
+class QuarterlyWorkbookTests(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        plan = cls.plan
+        cls.t08 = Target.objects.get(plan=plan, code="T08")  # 高新技术企业数 13000 家 (kjj)
+        cls.t10 = Target.objects.get(plan=plan, code="T10")  # 技术合同成交额 1450 亿元 (kjj)
+        cls.t11 = Target.objects.get(plan=plan, code="T11")  # 高新技术产业增加值增速 11.5 % (kjj)
+        # kjj: April and May approved on time, June submitted (not yet approved: does not count).
+        cls.kjj_reports = {}
+        for month, status in ((4, MonthlyReport.Status.APPROVED), (5, MonthlyReport.Status.APPROVED),
+                              (6, MonthlyReport.Status.SUBMITTED)):
+            cls.kjj_reports[month] = MonthlyReport.objects.create(
+                plan=plan, unit=cls.kjj, month=month, status=status,
+                submitted_at=aware(2023, month + 1, 3), is_late=False,
+            )
+        values = {
+            (cls.t08, 4): "12000", (cls.t08, 5): "12400", (cls.t08, 6): "13100",
+            (cls.t10, 4): "400", (cls.t10, 5): "520.5",
+            (cls.t11, 5): "9.2",
+        }
+        for (target, month), value in values.items():
+            TargetValue.objects.create(
+                target=target, unit=cls.kjj, report=cls.kjj_reports[month], month=month, value=Decimal(value)
+            )
+        task7 = plan.tasks.get(number=7)
+        cls.task7 = task7
+        # 市经信局: April late and approved, May submitted with a coordination item, June nothing.
+        jxj_april = MonthlyReport.objects.create(
+            plan=plan, unit=cls.jxj, month=4, status=MonthlyReport.Status.APPROVED,
+            submitted_at=aware(2023, 5, 9), is_late=True,
+        )
+        jxj_may = MonthlyReport.objects.create(
+            plan=plan, unit=cls.jxj, month=5, status=MonthlyReport.Status.SUBMITTED,
+            submitted_at=aware(2023, 6, 2), is_late=False,
+        )
+        ProgressReport.objects.create(
+            report=jxj_april, task=task7, work_done="四月进展", self_status="on_track"
+        )
+        ProgressReport.objects.create(
+            report=jxj_may, task=task7, work_done="=HYPERLINK(\"http://x\")五月进展", problems="用地指标不足",
+            next_steps="六月计划", self_status="behind", needs_coordination=True, coordination_matter="协调用地指标",
+        )
+        # A draft's coordination item is not the meeting's business yet.
+        hongshan_draft = MonthlyReport.objects.create(plan=plan, unit=cls.hongshan, month=5)
+        ProgressReport.objects.create(
+            report=hongshan_draft, task=plan.tasks.get(number=3), work_done="草稿", needs_coordination=True,
+            coordination_matter="草稿中的事项",
+        )
+        cls.today = datetime.date(2023, 7, 20)
+
+    def open(self, quarter):
+        content = build_quarterly_workbook(self.plan, quarter, today=self.today)
+        return load_workbook(BytesIO(content))
+
+    def test_it_has_the_five_sheets_laid_out_for_printing(self):
+        wb = self.open(2)
+        self.assertEqual(wb.sheetnames, SHEETS)
+        for ws in wb.worksheets:
+            self.assertIn(self.plan.title, ws["A1"].value)
+            self.assertIn("2023年第二季度", ws["A1"].value)
+            self.assertEqual(ws.page_setup.orientation, "landscape")
+            self.assertEqual(str(ws.page_setup.paperSize), "9")  # A4
+            self.assertTrue(ws.sheet_properties.pageSetUpPr.fitToPage)
+            self.assertEqual(ws.page_setup.fitToWidth, 1)
+            self.assertIsNotNone(ws.print_title_rows)
+            header_row = int(ws.print_title_rows.split(":")[0].lstrip("$"))
+            self.assertTrue(ws.cell(row=header_row, column=1).font.bold)
+            self.assertEqual(ws.freeze_panes, f"A{header_row + 1}")
+
+    def test_it_shows_each_targets_approved_figures_and_status(self):
+        wb = self.open(2)
+        ws = wb["指标完成情况"]
+        header_row = header_row_of(ws, "编号")
+        header = [c.value for c in ws[header_row]]
+        self.assertEqual(header[5:11], ["1月", "2月", "3月", "4月", "5月", "6月"])
+        rows = rows_by_first_cell(ws, header_row)
+        self.assertEqual(len(rows), self.plan.targets.count())
+        t08 = rows["T08"]
+        column = {title: i for i, title in enumerate(header)}
+        self.assertEqual(t08[column["目标值"]], 13000)
+        self.assertEqual(t08[column["4月"]], 12000)
+        self.assertEqual(t08[column["5月"]], 12400)
+        self.assertIsNone(t08[column["6月"]])  # June is only submitted, not approved
+        standing = standings([self.t08], 6)[0]
+        self.assertEqual(t08[column["完成率"]], float(standing.completion))
+        self.assertEqual(t08[column["状态"]], standing.status_label)
+        self.assertEqual(t08[column["时间进度"]], 50)
+        self.assertEqual(rows["T10"][column["5月"]], 520.5)
+        self.assertEqual(rows["T11"][column["状态"]], standings([self.t11], 6)[0].status_label)
+        self.assertEqual(rows["T01"][column["状态"]], "未报送")
+        self.assertEqual(rows["T08"][column["报送单位"]], "市科技局")
+        # Number formats carry the unit of measure.
+        t08_row = next(r for r in ws.iter_rows(min_row=header_row + 1) if r[0].value == "T08")
+        self.assertIn("家", t08_row[column["4月"]].number_format)
+        self.assertIn("%", t08_row[column["完成率"]].number_format)
+        status_cell = t08_row[column["状态"]]
+        self.assertEqual(status_cell.fill.fgColor.rgb[-6:], STATUS_FILLS[standing.status])
+
+    def test_it_gives_the_overview_headline_figures_and_a_chart(self):
+        wb = self.open(2)
+        ws = wb["总体情况"]
+        labels = [ws.cell(row=4, column=c).value for c in range(1, 10)]
+        numbers = [ws.cell(row=5, column=c).value for c in range(1, 10)]
+        figures = dict(zip(labels, numbers))
+        all_standings = standings(self.plan.targets.order_by("position", "code"), 6)
+        self.assertEqual(figures["指标总数"], self.plan.targets.count())
+        self.assertEqual(figures["未报送"], sum(1 for s in all_standings if s.status == "not_reported"))
+        self.assertEqual(figures["需市级协调事项"], 1)
+        self.assertEqual(len(ws._charts), 1)
+        header_row = header_row_of(ws, "编号")
+        rows = rows_by_first_cell(ws, header_row)
+        self.assertEqual(rows["T08"][3], 12400)
+        self.assertEqual(rows["T08"][4], "5月")
+        self.assertIn("工作目标（三）产业创新能力持续增强", rows)  # grouped by goal group
+        status_fill = next(r for r in ws.iter_rows(min_row=header_row + 1) if r[0].value == "T01")[7]
+        self.assertEqual(status_fill.value, "未报送")
+        self.assertEqual(status_fill.fill.fgColor.rgb[-6:], "6B7280")
+
+    def test_it_lists_progress_per_task_and_unit(self):
+        wb = self.open(2)
+        ws = wb["重点任务进展"]
+        header_row = header_row_of(ws, "序号")
+        rows = [list(r) for r in ws.iter_rows(min_row=header_row + 1, values_only=True) if isinstance(r[0], int)]
+        task7_rows = [r for r in rows if r[0] == 7]
+        jxj_row = next(r for r in task7_rows if r[2] == "市经信局")
+        self.assertEqual(jxj_row[4], "5月")  # the quarter's latest
+        self.assertEqual(jxj_row[5], "=HYPERLINK(\"http://x\")五月进展")
+        self.assertEqual(jxj_row[6], "用地指标不足")
+        self.assertEqual(jxj_row[8], "进度滞后")
+        self.assertEqual(jxj_row[9], "是")
+        # 各区人民政府 is expanded to its members: one row per district.
+        districts = self.districts.members.count()
+        self.assertGreaterEqual(len(task7_rows), districts + 1)
+        hongshan_task3 = next(r for r in rows if r[0] == 3 and r[2] == "洪山区人民政府")
+        self.assertEqual(hongshan_task3[5], "本季度未报送进展")  # a draft is not shown
+
+    def test_it_lists_coordination_items_of_submitted_reports_only(self):
+        items = coordination_items(self.plan, [4, 5, 6])
+        self.assertEqual([i.coordination_matter for i in items], ["协调用地指标"])
+        ws = self.open(2)["需市级协调事项"]
+        header_row = header_row_of(ws, "序号")
+        rows = [r for r in ws.iter_rows(min_row=header_row + 1, values_only=True) if r[0] is not None]
+        self.assertEqual(rows, [(1, "5月", "市经信局", "7. " + self.task7.title, "协调用地指标", "用地指标不足",
+                                 "2023-06-02", "未办结")])
+
+    def test_it_shows_submission_states_and_on_time_rates(self):
+        ws = self.open(2)["报送情况"]
+        header_row = header_row_of(ws, "单位")
+        rows = rows_by_first_cell(ws, header_row)
+        self.assertEqual(len(rows), reporting_units(self.plan).count() + 1)  # and the total
+        self.assertEqual(rows["市科技局"][1:7], ["已审核", "已审核", "按时报送", 3, 3, 100])
+        self.assertEqual(rows["市经信局"][1:7], ["已审核", "按时报送", "未报送", 1, 3, 33.3])
+        self.assertEqual(rows["洪山区人民政府"][1:7], ["未报送", "未报送", "未报送", 0, 3, 0])
+
+    def test_it_renders_an_empty_quarter(self):
+        # Nothing was reported in the first quarter; on 20 January nothing was due yet either.
+        content = build_quarterly_workbook(self.plan, 1, today=datetime.date(2023, 1, 20))
+        wb = load_workbook(BytesIO(content))
+        self.assertEqual(wb.sheetnames, SHEETS)
+        ws = wb["指标完成情况"]
+        header_row = header_row_of(ws, "编号")
+        header = [c.value for c in ws[header_row]]
+        rows = rows_by_first_cell(ws, header_row)
+        self.assertEqual(len(rows), self.plan.targets.count())
+        self.assertEqual({r[header.index("状态")] for r in rows.values()}, {"未报送"})
+        self.assertEqual({r[header.index("3月")] for r in rows.values()}, {None})
+        overview = wb["总体情况"]
+        self.assertEqual(overview["F5"].value, self.plan.targets.count())  # 未报送 count
+        coordination = wb["需市级协调事项"]
+        first = coordination[header_row_of(coordination, "序号") + 1]
+        self.assertIn("本季度没有需市级协调的事项。", [c.value for c in first])
+        submissions = wb["报送情况"]
+        rows = rows_by_first_cell(submissions, header_row_of(submissions, "单位"))
+        self.assertEqual(rows["市科技局"][1:7], ["未到期", "未到期", "未到期", 0, 0, "—"])
+        self.assertEqual(overview["H5"].value, "—")  # no on-time rate before anything is due
+
+    def test_it_rejects_a_quarter_outside_1_to_4(self):
+        with self.assertRaises(ValueError):
+            build_quarterly_workbook(self.plan, 5)

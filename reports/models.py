@@ -35,6 +35,9 @@ class ReminderMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     error = models.TextField(_("错误"), blank=True)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # When the last attempt claimed the message: a "sending" row older than a few minutes
+    # belongs to a worker that died mid-send and may be re-sent by hand.
+    last_attempt_at = models.DateTimeField(_("最近尝试时间"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 
     class Meta:
@@ -48,3 +51,8 @@ class ReminderMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.period} → {self.recipient}"
+
+    @property
+    def is_addressed_to_unit(self):
+        """Notices, reminders and overdue notices go to a unit's liaison; the rest to people."""
+        return self.unit_id is not None

@@ -1,4 +1,11 @@
 from django.urls import path
 
+from reports import views_reminders as views
+
 app_name = "reminders"
-urlpatterns = []
+urlpatterns = [
+    path("", views.reminder_list, name="list"),
+    path("preview/", views.reminder_preview, name="preview"),
+    path("send/", views.reminder_send, name="send"),
+    path("<int:pk>/resend/", views.reminder_resend, name="resend"),
+]

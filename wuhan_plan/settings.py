@@ -207,7 +207,12 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery-queue"
     _queue_dir.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_queue_dir), "data_folder_out": str(_queue_dir)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir),
+        "data_folder_out": str(_queue_dir),
+        # kombu would otherwise put its broadcast ("control") files in the working directory.
+        "control_folder": str(VAR_DIR / "celery-control"),
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -243,7 +248,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.send_quarterly_report",
         "schedule": crontab(minute=0, hour=10),
     },
+    "reminder-sweep-every-5-minutes": {
+        # Delivers messages recorded while the broker was down (e.g. a "send now" from the web).
+        "task": "reports.tasks.sweep_pending_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+# Reminder delivery: a failed SMTP send is retried REMINDER_MAX_RETRIES times, waiting
+# REMINDER_RETRY_BASE_SECONDS × 2^n (at most 10 minutes) between tries, then shown as failed.
+REMINDER_MAX_RETRIES = env_int("REMINDER_MAX_RETRIES", 4, minimum=0, maximum=10)
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60, minimum=1)
+REMINDER_SWEEP_AFTER_MINUTES = env_int("REMINDER_SWEEP_AFTER_MINUTES", 15, minimum=1)
 
 # Security headers. Production (DEBUG off) is HTTPS-only.
 SECURE_CONTENT_TYPE_NOSNIFF = True

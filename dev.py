@@ -46,10 +46,11 @@ def start():
     manage = [PYTHON, "manage.py"]
     run(*manage, "migrate", "--noinput", env=env)
     run(*manage, "load_plan", env=env)
-    run(*manage, "seed_demo", "--progress", env=env)
+    # Demo figures up to November: December stays open, so a demo liaison has a month to report.
+    run(*manage, "seed_demo", "--progress", "--until", "2023-11", env=env)
     worker = subprocess.Popen(
         [str(PYTHON), "-m", "celery", "-A", "wuhan_plan", "worker", "--beat", "--loglevel=INFO",
-         "--concurrency=1", "--schedule", str(ROOT / "var" / "celerybeat-schedule")],
+         "--concurrency=1"],
         cwd=ROOT, env=env,
     )
     print("Celery worker and beat started (embedded broker under var/, email written to var/mail/).", flush=True)

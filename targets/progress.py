@@ -19,7 +19,9 @@ Definitions (all percentages are 0–100):
   (slope b = Σ sₖ·pₖ ÷ Σ sₖ², with sₖ the expected share as a fraction and pₖ = valueₖ − baseline),
   and the year-end value is baseline + b: the pace so far carried to December along the
   target's own profile. It is never below the latest value reported. Later months weigh more (sₖ² grows), so a slow
-  start that has caught up is not held against the target. Rates have no forecast.
+  start that has caught up is not held against the target. Rates have no forecast. A stock without a
+  year-start baseline (年初基数) is projected instead by the straight-line monthly trend of its reported
+  values (least squares over (month, value)) read at December, and needs two months to be projected.
 """
 
 from dataclasses import dataclass
@@ -139,15 +141,22 @@ def forecast_for(target, monthly_values):
         return None
     base = baseline_of(target)
     span = target.value - base
-    numerator = denominator = Decimal(0)
-    for month, value in monthly_values.items():
-        share = expected_share(target, month) / HUNDRED
-        numerator += share * (value - base)
-        denominator += share * share
-    if denominator == 0:
-        return None
     latest_month = max(monthly_values)
-    projected = base + numerator / denominator
+    if target.kind == Target.Kind.STOCK and target.baseline is None:
+        # No year-start figure: the stock did not start the year at zero, so fitting the path from
+        # zero would overstate its growth many times. Carry the monthly trend instead.
+        projected = _trend_to_december(monthly_values)
+        if projected is None:
+            return None
+    else:
+        numerator = denominator = Decimal(0)
+        for month, value in monthly_values.items():
+            share = expected_share(target, month) / HUNDRED
+            numerator += share * (value - base)
+            denominator += share * share
+        if denominator == 0:
+            return None
+        projected = base + numerator / denominator
     if span <= 0:
         projected = monthly_values[latest_month]
     # A stock or a running total never ends the year below what is already reported.
@@ -158,6 +167,20 @@ def forecast_for(target, monthly_values):
         likely_missed=not meets_target(target, projected),
         months_used=len(monthly_values),
     )
+
+
+def _trend_to_december(monthly_values):
+    """Least-squares straight line through (month, value), read at December; None below two months."""
+    if len(monthly_values) < 2:
+        return None
+    months = [Decimal(m) for m in monthly_values]
+    values = list(monthly_values.values())
+    mean_month = sum(months) / len(months)
+    mean_value = sum(values) / len(values)
+    slope = sum((m - mean_month) * (v - mean_value) for m, v in zip(months, values)) / sum(
+        (m - mean_month) ** 2 for m in months
+    )
+    return mean_value + slope * (Decimal(12) - mean_month)
 
 
 def format_number(value):
@@ -203,6 +226,9 @@ def approved_values_by_target(targets, month):
     rows = (
         TargetValue.objects.approved()
         .filter(target_id__in=by_target.keys(), month__lte=month)
+        # No ORDER BY: the rows go into dicts, and TargetValue's default ordering would join
+        # target, plan and unit only to sort (the slowest part of this query on large plans).
+        .order_by()
         .values_list("target_id", "unit_id", "month", "value")
     )
     for target_id, unit_id, value_month, value in rows:
@@ -241,3 +267,112 @@ def count_by_status(standing_list):
     for standing in standing_list:
         counts[Status(standing.status)] += 1
     return counts
+
+
+def forecast_path(standing):
+    """{month: value} of the forecast from the latest reported month to December, for the chart.
+
+    The remaining distance (forecast − latest value) is spread over the months left in
+    proportion to the target's expected share, so a seasonal target's projection follows
+    its own profile; a linear target's projection is a straight line.
+    """
+    forecast = standing.forecast
+    if forecast is None or standing.value_month is None:
+        return {}
+    target = standing.target
+    start_month, start_value = standing.value_month, standing.value
+    start_share = expected_share(target, start_month)
+    remaining_share = HUNDRED - start_share
+    path = {}
+    for month in range(start_month, 13):
+        if remaining_share <= 0:
+            fraction = Decimal(1) if month == 12 else Decimal(0)
+        else:
+            fraction = (expected_share(target, month) - start_share) / remaining_share
+        path[month] = (start_value + (forecast.value - start_value) * fraction).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
+    return path
+
+
+# A task's status (任务状态) -------------------------------------------------------------------
+
+SELF_STATUS_AS_STATUS = {
+    "done": Status.DONE,
+    "on_track": Status.ON_TRACK,
+    "behind": Status.BEHIND,
+}
+# "时间过半、任务过半": a task still 未启动 after mid-year counts as behind.
+NOT_STARTED_BEHIND_AFTER_MONTH = 6
+
+
+def task_status(target_statuses, self_statuses, month):
+    """A task's status at `month` from its targets' statuses and its units' latest self-assessments.
+
+    `target_statuses`: the status of each of the task's targets (Status values);
+    `self_statuses`: for each unit assigned to the task (groups expanded to their members), the
+    self_status of its latest approved progress report up to `month`, or None when it has none.
+
+    - 未报送 when nothing is reported: no target has an approved value and no unit an approved
+      progress report;
+    - 严重滞后 when any target is 严重滞后;
+    - 滞后 when any target is 滞后, or any unit assesses itself 进度滞后, or still 未启动 after June;
+    - 已完成 when every target is 已完成 and every unit assesses the task 已完成;
+    - otherwise 正常. Parts not yet reported do not make a reported task 滞后: the unit shows as
+      late on the reporting pages instead.
+    """
+    target_statuses = [Status(s) for s in target_statuses]
+    parts = [s for s in target_statuses if s != Status.NOT_REPORTED]
+    for self_status in self_statuses:
+        if not self_status:
+            continue
+        if self_status == "not_started":
+            parts.append(Status.BEHIND if month > NOT_STARTED_BEHIND_AFTER_MONTH else Status.ON_TRACK)
+        else:
+            parts.append(SELF_STATUS_AS_STATUS.get(self_status, Status.ON_TRACK))
+    if not parts:
+        return Status.NOT_REPORTED
+    if Status.SERIOUSLY_BEHIND in parts:
+        return Status.SERIOUSLY_BEHIND
+    if Status.BEHIND in parts:
+        return Status.BEHIND
+    everything_reported = len(parts) == len(target_statuses) + len(self_statuses)
+    if everything_reported and all(p == Status.DONE for p in parts):
+        return Status.DONE
+    return Status.ON_TRACK
+
+
+def latest_self_statuses(plan, month):
+    """{(task_id, unit_id): self_status} from each unit's latest approved progress report up to `month`.
+
+    One query, whatever the number of tasks, units and months.
+    """
+    from tasks.models import MonthlyReport, ProgressReport
+
+    rows = (
+        ProgressReport.objects.filter(
+            report__plan=plan, report__status=MonthlyReport.Status.APPROVED, report__month__lte=month
+        )
+        .order_by("report__month")
+        .values_list("task_id", "report__unit_id", "self_status")
+    )
+    latest = {}
+    for task_id, unit_id, self_status in rows:
+        if self_status:
+            latest[(task_id, unit_id)] = self_status
+    return latest
+
+
+def task_statuses(tasks, month, standing_by_target, self_statuses):
+    """{task_id: Status} for tasks prefetched with `targets` and `assignments__unit__members`."""
+    from tasks.reporting import units_assigned_to_task
+
+    result = {}
+    for task in tasks:
+        target_statuses = [
+            standing_by_target[t.pk].status for t in task.targets.all() if t.pk in standing_by_target
+        ]
+        units = units_assigned_to_task(task.assignments.all())
+        unit_statuses = [self_statuses.get((task.pk, u.pk)) for u in units]
+        result[task.pk] = task_status(target_statuses, unit_statuses, month)
+    return result

@@ -42,11 +42,13 @@ def is_late(plan, month, when):
 def units_assigned_to_task(task_assignments):
     """Expand group units (各区人民政府) into their members; keep the plan's order."""
     units = []
+    seen = set()  # ids: `member in units` compared model instances one by one (quadratic)
     for assignment in task_assignments:
         unit = assignment.unit
         expanded = list(unit.members.all()) if unit.is_group else [unit]
         for member in expanded:
-            if member not in units:
+            if member.pk not in seen:
+                seen.add(member.pk)
                 units.append(member)
     return units
 

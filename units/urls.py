@@ -3,4 +3,7 @@ from django.urls import path
 from units import views
 
 app_name = "units"
-urlpatterns = []
+urlpatterns = [
+    path("", views.unit_list, name="list"),
+    path("<slug:code>/", views.unit_detail, name="detail"),
+]

@@ -1,1 +1,147 @@
-"""Unit pages: /units/ and /units/<code>/ (the dashboard)."""
+"""Unit pages: /units/ (month × unit heatmap of reporting, on-time rates) and /units/<code>/."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from reports.exports import export_table
+from targets import charts
+from targets.asof import as_of_month
+from targets.dashboard import current_plan, last_updates, page_context, plan_targets, submission_grid
+from targets.progress import count_by_status, standings
+from targets.tables import TargetRow, TargetTable
+from tasks.models import MonthlyReport, TaskAssignment, deadline_for
+from tasks.reporting import reporting_units
+from units.access import require_role
+from units.models import Unit
+from units.tables import HeatmapTable, ReportingRecordTable, UnitRow, UnitTable, UnitTaskTable
+
+
+def _tasks_by_unit(plan, units):
+    """{unit_id: number of tasks it reports on}: named directly or through a group it belongs to."""
+    by_unit = {}
+    for task_id, unit_id in TaskAssignment.objects.filter(task__plan=plan).values_list("task_id", "unit_id"):
+        by_unit.setdefault(unit_id, set()).add(task_id)
+    counts = {}
+    for unit in units:
+        tasks = set(by_unit.get(unit.pk, ()))
+        for group in unit.groups.all():
+            tasks |= by_unit.get(group.pk, set())
+        counts[unit.pk] = len(tasks)
+    return counts
+
+
+@login_required
+@require_GET
+def unit_list(request):
+    require_role(request.user)
+    plan = current_plan()
+    as_of = as_of_month(request, plan)
+    months = list(range(1, as_of.month + 1))
+    units = list(reporting_units(plan).prefetch_related("groups").order_by("position", "code"))
+    grid, timeliness = submission_grid(plan, units, months)
+    task_counts = _tasks_by_unit(plan, units)
+    target_counts = {}
+    for unit_id in plan.targets.values_list("reporting_unit_id", flat=True):
+        target_counts[unit_id] = target_counts.get(unit_id, 0) + 1
+    rows, heat_rows = [], []
+    for unit in units:
+        record = timeliness[unit.pk]
+        row = UnitRow(unit, task_counts.get(unit.pk, 0), target_counts.get(unit.pk, 0), record, as_of.month)
+        rows.append(row)
+        heat_rows.append(
+            {"name": unit.name, "url": row.url, "rate": record["rate"] or "—", **{f"m{m}": grid[(unit.pk, m)] for m in months}}
+        )
+    table = UnitTable(rows)
+    RequestConfig(request, paginate=False).configure(table)
+    heatmap = HeatmapTable(heat_rows, months, prefix="h-")
+    export = request.GET.get("export")
+    if export == "xlsx":
+        return export_table(request, table, f"单位报送-{as_of.month}月.xlsx", "单位报送")
+    if export == "heatmap":
+        return export_table(request, heatmap, f"报送热力图-{as_of.month}月.xlsx", "报送热力图")
+    context = page_context(
+        request,
+        plan,
+        as_of,
+        table=table,
+        heatmap=heatmap,
+        figure=charts.as_json(charts.heatmap_figure(units, months, grid, timeliness)),
+    )
+    return render(request, "units/unit_list.html", context)
+
+
+@login_required
+@require_GET
+def unit_detail(request, code):
+    require_role(request.user)
+    plan = current_plan()
+    unit = get_object_or_404(Unit.objects.prefetch_related("members", "groups"), code=code)
+    as_of = as_of_month(request, plan)
+    month = as_of.month
+    group_ids = [g.pk for g in unit.groups.all()]
+    assignments = list(
+        TaskAssignment.objects.filter(task__plan=plan, unit_id__in=[unit.pk, *group_ids])
+        .select_related("task__section", "unit")
+        .order_by("task__number", "role")
+    )
+    tasks = []
+    for assignment in assignments:
+        if tasks and tasks[-1]["task"].pk == assignment.task_id:
+            continue
+        role = assignment.get_role_display()
+        if assignment.unit_id != unit.pk:
+            role = _("%(role)s（作为%(group)s成员）") % {"role": role, "group": assignment.unit.name}
+        url = reverse("tasks:detail", args=[assignment.task.number]) + f"?month={as_of.month}"
+        tasks.append({"task": assignment.task, "role": role, "url": url})
+    task_table = UnitTaskTable(tasks, prefix="k-")
+    targets = list(plan_targets(plan).filter(reporting_unit=unit))
+    standing_list = standings(targets, month)
+    updates = last_updates(targets, month)
+    target_table = TargetTable([TargetRow(s, updates.get(s.target.pk)) for s in standing_list])
+    RequestConfig(request, paginate=False).configure(target_table)
+    record_table = None
+    timeliness = None
+    if not unit.is_group:
+        months = list(range(1, 13))
+        grid, all_timeliness = submission_grid(plan, [unit], months)
+        timeliness = all_timeliness[unit.pk]
+        reports = {r.month: r for r in MonthlyReport.objects.filter(plan=plan, unit=unit)}
+        record_table = ReportingRecordTable(
+            [
+                {
+                    "month": m,
+                    "state": grid[(unit.pk, m)],
+                    "deadline": deadline_for(plan, m),
+                    "submitted_at": reports[m].submitted_at if m in reports else None,
+                    "reviewed_at": reports[m].reviewed_at if m in reports else None,
+                }
+                for m in months
+            ],
+            prefix="r-",
+        )
+    export = request.GET.get("export")
+    if export == "xlsx":
+        return export_table(request, target_table, f"{unit.name}-指标.xlsx", "指标")
+    if export == "tasks":
+        return export_table(request, task_table, f"{unit.name}-任务.xlsx", "任务")
+    if export == "record" and record_table is not None:
+        return export_table(request, record_table, f"{unit.name}-报送记录.xlsx", "报送记录")
+    context = page_context(
+        request,
+        plan,
+        as_of,
+        unit=unit,
+        task_table=task_table,
+        target_table=target_table,
+        status_counts=count_by_status(standing_list),
+        record_table=record_table,
+        timeliness=timeliness,
+        members=list(unit.members.all()),
+        groups=list(unit.groups.all()),
+        figure=charts.as_json(charts.completion_figure(standing_list)) if standing_list else None,
+    )
+    return render(request, "units/unit_detail.html", context)

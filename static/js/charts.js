@@ -10,5 +10,12 @@
       window.Plotly.newPlot(el, figure.data, figure.layout || {}, config);
     });
   }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", render); } else { render(); }
+  // The as-of month picker submits itself when changed (its button stays for keyboards and no-JS).
+  function autoSubmit() {
+    document.querySelectorAll("select.auto-submit").forEach(function (select) {
+      select.addEventListener("change", function () { if (select.form) { select.form.submit(); } });
+    });
+  }
+  function start() { render(); autoSubmit(); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

@@ -1,0 +1,311 @@
+"""Plotly figures for the dashboard, built in Python and rendered by static/js/charts.js.
+
+Every figure has a Chinese title, axis titles with units, hover text with exact values,
+and colours that always come with a text label (legend entry or text on the mark).
+"""
+
+import json
+from decimal import Decimal
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from targets.progress import Status, baseline_of, expected_value_for, forecast_path, format_number
+from tasks.reporting import SubmissionState
+
+FONT = '"Noto Sans CJK SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif'
+STATUS_COLOURS = {
+    Status.DONE: "#1b7f3b",
+    Status.ON_TRACK: "#2f6fbd",
+    Status.BEHIND: "#c77700",
+    Status.SERIOUSLY_BEHIND: "#b3261e",
+    Status.NOT_REPORTED: "#6b7280",
+}
+TIME_COLOUR = "#9aa5b8"
+STATE_ORDER = [
+    SubmissionState.APPROVED,
+    SubmissionState.ON_TIME,
+    SubmissionState.LATE,
+    SubmissionState.RETURNED,
+    SubmissionState.MISSING,
+    SubmissionState.NOT_DUE,
+]
+STATE_COLOURS = {
+    SubmissionState.APPROVED: "#b9e0c4",
+    SubmissionState.ON_TIME: "#c4d9f2",
+    SubmissionState.LATE: "#f8d38f",
+    SubmissionState.RETURNED: "#f2b8b2",
+    SubmissionState.MISSING: "#e0837a",
+    SubmissionState.NOT_DUE: "#eceef2",
+}
+
+
+def as_json(fig):
+    """The figure as plain JSON data for json_script (no numpy, no Decimal)."""
+    return json.loads(fig.to_json())
+
+
+def _number(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _layout(title, **kwargs):
+    layout = {
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 17}},
+        "font": {"family": FONT, "size": 13, "color": "#1d2430"},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "margin": {"l": 70, "r": 30, "t": 60, "b": 60},
+        "hoverlabel": {"font": {"family": FONT}},
+        "autosize": True,
+    }
+    layout.update(kwargs)
+    return layout
+
+
+def group_label(target):
+    """The goal group of a target, or else the task area of its first task."""
+    if target.goal_section_id:
+        return _("目标：%(title)s") % {"title": target.goal_section.title}
+    tasks = sorted(target.tasks.all(), key=lambda t: t.number)
+    if tasks:
+        return _("任务：%(numeral)s%(title)s") % {"numeral": tasks[0].section.numeral, "title": tasks[0].section.title}
+    return _("其他")
+
+
+def completion_figure(standing_list):
+    """Overview: every target's completion % beside the progress expected by now, grouped."""
+    rows = sorted(
+        standing_list,
+        key=lambda s: (
+            0 if s.target.goal_section_id else 1,
+            s.target.goal_section.number if s.target.goal_section_id else min((t.number for t in s.target.tasks.all()), default=99),
+            s.target.position,
+            s.target.code,
+        ),
+    )
+    groups = [group_label(s.target) for s in rows]
+    names = [f"{s.target.code} {s.target.name}" for s in rows]
+    fig = go.Figure()
+    # An empty first trace fixes the order of the categories (plotly takes it from the first trace
+    # that names them) and puts the completion bars above the time-progress bars.
+    fig.add_trace(
+        go.Bar(
+            orientation="h", y=[groups, names], x=[None] * len(rows), offsetgroup="completion",
+            showlegend=False, hoverinfo="skip",
+        )
+    )
+    for status in Status:
+        picked = [i for i, s in enumerate(rows) if s.status == status]
+        if not picked:
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=_("完成率·%(status)s") % {"status": status.label},
+                orientation="h",
+                y=[[groups[i] for i in picked], [names[i] for i in picked]],
+                x=[_number(rows[i].completion or 0) for i in picked],
+                text=[
+                    f"{rows[i].completion}% {status.label}" if rows[i].completion is not None else str(status.label)
+                    for i in picked
+                ],
+                textposition="outside",
+                textfont={"size": 12},
+                cliponaxis=False,
+                marker={"color": STATUS_COLOURS[status]},
+                offsetgroup="completion",
+                hovertext=[_hover_target(rows[i]) for i in picked],
+                hoverinfo="text",
+            )
+        )
+    fig.add_trace(
+        go.Bar(
+            name=_("应完成进度（时间进度）"),
+            orientation="h",
+            y=[groups, names],
+            x=[_number(s.expected_share) for s in rows],
+            marker={"color": TIME_COLOUR},
+            offsetgroup="time",
+            hovertext=[
+                _("%(name)s<br>应完成进度 %(share)s%%（时间进度 %(time)s%%）")
+                % {"name": n, "share": s.expected_share, "time": s.time_progress}
+                for n, s in zip(names, rows)
+            ],
+            hoverinfo="text",
+        )
+    )
+    month = rows[0].month if rows else 12
+    highest = max([float(s.completion or 0) for s in rows] + [100.0])
+    fig.update_layout(
+        _layout(
+            _("各项指标完成率与时间进度（截至%(month)s月底）") % {"month": month},
+            barmode="group",
+            height=140 + 34 * len(rows),
+            bargap=0.25,
+            margin={"l": 20, "r": 110, "t": 100, "b": 60},
+            legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
+            xaxis={
+                "title": {"text": _("完成率 / 时间进度（%）")},
+                "ticksuffix": "%",
+                "gridcolor": "#e5e9f0",
+                "range": [0, highest * 1.15],
+            },
+            yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 12}},
+        )
+    )
+    return fig
+
+
+def _hover_target(standing):
+    target = standing.target
+    parts = [f"{target.code} {target.name}"]
+    parts.append(
+        _("目标：%(cmp)s %(value)s%(unit)s")
+        % {"cmp": target.get_comparison_display(), "value": format_number(target.value), "unit": target.unit_of_measure}
+    )
+    if standing.value is not None:
+        parts.append(
+            _("最新值（%(month)s月）：%(value)s%(unit)s")
+            % {"month": standing.value_month, "value": format_number(standing.value), "unit": target.unit_of_measure}
+        )
+        parts.append(_("完成率：%(c)s%%") % {"c": standing.completion})
+    parts.append(_("状态：%(s)s") % {"s": standing.status_label})
+    return "<br>".join(parts)
+
+
+def month_labels():
+    return [_("年初")] + [_("%(m)s月") % {"m": m} for m in range(1, 13)]
+
+
+def target_figure(standing, small=False):
+    """One target: monthly approved values, the target line, the expected path and the forecast."""
+    target = standing.target
+    unit = target.unit_of_measure
+    labels = month_labels()
+    fig = go.Figure()
+    expected_months = list(range(0 if not target.is_percent else 1, 13))
+    expected = [expected_value_for(target, m) if m else baseline_of(target) for m in expected_months]
+    fig.add_trace(
+        go.Scatter(
+            name=_("目标值"),
+            x=[1, 12] if target.is_percent else [0, 12],
+            y=[_number(target.value)] * 2,
+            mode="lines",
+            line={"color": "#b3261e", "dash": "dash", "width": 2},
+            hovertemplate=_("目标值：%(v)s%(u)s") % {"v": format_number(target.value), "u": unit} + "<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            name=_("应达进度"),
+            x=expected_months,
+            y=[_number(v) for v in expected],
+            mode="lines",
+            line={"color": TIME_COLOUR, "width": 2},
+            hovertext=[
+                _("%(m)s 应达：%(v)s%(u)s") % {"m": labels[m], "v": format_number(v), "u": unit}
+                for m, v in zip(expected_months, expected)
+            ],
+            hoverinfo="text",
+        )
+    )
+    months = list(standing.monthly_values)
+    values = list(standing.monthly_values.values())
+    fig.add_trace(
+        go.Scatter(
+            name=_("实际值（已审核）"),
+            x=months,
+            y=[_number(v) for v in values],
+            mode="lines+markers+text" if not small else "lines+markers",
+            text=[format_number(v) for v in values],
+            textposition="top left",
+            line={"color": "#1f4e99", "width": 3},
+            marker={"size": 8},
+            hovertext=[
+                _("%(m)s 实际：%(v)s%(u)s") % {"m": labels[m], "v": format_number(v), "u": unit}
+                for m, v in zip(months, values)
+            ],
+            hoverinfo="text",
+        )
+    )
+    path = forecast_path(standing)
+    if path:
+        fig.add_trace(
+            go.Scatter(
+                name=_("预计全年"),
+                x=list(path),
+                y=[_number(v) for v in path.values()],
+                mode="lines+markers",
+                line={"color": "#7c3aed", "dash": "dot", "width": 2},
+                marker={"size": 5},
+                hovertext=[
+                    _("%(m)s 预计：%(v)s%(u)s") % {"m": labels[m], "v": format_number(v), "u": unit}
+                    for m, v in path.items()
+                ],
+                hoverinfo="text",
+            )
+        )
+    title = _("%(name)s（%(unit)s）") % {"name": target.name, "unit": unit}
+    fig.update_layout(
+        _layout(
+            title if small else _("%(title)s：月度实际值、应达进度与预计全年") % {"title": title},
+            height=260 if small else 460,
+            showlegend=not small,
+            margin={"l": 60, "r": 20, "t": 50 if small else 70, "b": 45},
+            legend={"orientation": "h", "x": 0, "y": -0.18},
+            xaxis={
+                "title": {"text": _("月份")} if not small else None,
+                "tickvals": list(range(0, 13)),
+                "ticktext": labels,
+                "range": [-0.3, 12.3],
+                "gridcolor": "#e5e9f0",
+            },
+            yaxis={"title": {"text": _("数值（%(unit)s）") % {"unit": unit}}, "gridcolor": "#e5e9f0", "rangemode": "tozero"},
+        )
+    )
+    return fig
+
+
+def heatmap_figure(units, months, states, timeliness):
+    """Month × unit grid of submission states, each cell with its text label."""
+    index = {state: i for i, state in enumerate(STATE_ORDER)}
+    n = len(STATE_ORDER)
+    colorscale = []
+    for i, state in enumerate(STATE_ORDER):
+        colorscale.append([i / n, STATE_COLOURS[state]])
+        colorscale.append([(i + 1) / n, STATE_COLOURS[state]])
+    y = [
+        _("%(name)s（按时率 %(rate)s）") % {"name": u.name, "rate": timeliness[u.pk]["rate"] or "—"} for u in units
+    ]
+    x = [_("%(m)s月") % {"m": m} for m in months]
+    z, text = [], []
+    for unit in units:
+        z.append([index[states[(unit.pk, m)][0]] + 0.5 for m in months])
+        text.append([states[(unit.pk, m)][1] for m in months])
+    fig = go.Figure(
+        go.Heatmap(
+            x=x,
+            y=y,
+            z=z,
+            zmin=0,
+            zmax=n,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 11},
+            colorscale=colorscale,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{y}<br>%{x}：%{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        _layout(
+            _("各单位月度报送情况（按时 / 逾期 / 未报 / 退回）"),
+            height=120 + 26 * max(len(units), 4),
+            margin={"l": 20, "r": 20, "t": 60, "b": 40},
+            xaxis={"title": {"text": _("报送月份")}, "side": "top"},
+            yaxis={"autorange": "reversed", "automargin": True, "title": {"text": _("单位（按时率）")}},
+        )
+    )
+    return fig

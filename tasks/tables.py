@@ -1,0 +1,85 @@
+"""Tables of the task pages (/tasks/, /tasks/<n>/); exported as xlsx through reports.exports."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from targets.progress import STATUS_ORDER, Status
+from targets.tables import status_html
+
+
+class TaskRow:
+    def __init__(self, task, status, open_items, month):
+        self.task = task
+        self.status = Status(status)
+        self.open_items = open_items
+        self.month = month
+
+    number = property(lambda self: self.task.number)
+    title = property(lambda self: self.task.title)
+    section = property(lambda self: str(self.task.section))
+    lead = property(lambda self: "、".join(u.name for u in self.task.lead_units()))
+    responsible = property(lambda self: "、".join(u.name for u in self.task.responsible_units()))
+    targets = property(lambda self: len(self.task.targets.all()))
+    status_rank = property(lambda self: STATUS_ORDER.index(self.status))
+
+    @property
+    def url(self):
+        return reverse("tasks:detail", args=[self.task.number]) + f"?month={self.month}"
+
+
+class TaskTable(tables.Table):
+    number = tables.Column(_("序号"), attrs={"td": {"class": "num"}})
+    title = tables.Column(_("任务"), linkify=lambda record: record.url)
+    section = tables.Column(_("板块"))
+    lead = tables.Column(_("牵头单位"))
+    responsible = tables.Column(_("责任单位"), attrs={"td": {"class": "units-cell"}})
+    targets = tables.Column(_("指标数"), attrs={"td": {"class": "num"}})
+    status = tables.Column(_("状态"), order_by=("status_rank",))
+    open_items = tables.Column(_("待协调事项"), attrs={"td": {"class": "num"}})
+
+    class Meta:
+        fields = ("number", "title", "section", "lead", "responsible", "targets", "status", "open_items")
+        default_columns = fields
+        empty_text = _("没有任务。")
+
+    def render_status(self, record):
+        return status_html(record.status.value, record.status.label)
+
+    def value_status(self, record):
+        return str(record.status.label)
+
+
+class ProgressTable(tables.Table):
+    """Each assigned unit's monthly progress on one task, newest month first."""
+
+    unit = tables.Column(_("单位"), accessor="report__unit", linkify=lambda record: reverse("units:detail", args=[record.report.unit.code]))
+    month = tables.Column(_("月份"), accessor="report__month")
+    report_status = tables.Column(_("报送状态"), accessor="report", empty_values=())
+    self_status = tables.Column(_("自评状态"), accessor="self_status", empty_values=())
+    work_done = tables.Column(_("工作进展"), accessor="work_done")
+    problems = tables.Column(_("存在问题"), accessor="problems")
+    next_steps = tables.Column(_("下步计划"), accessor="next_steps")
+    coordination = tables.Column(_("需市级协调"), accessor="coordination_matter", empty_values=())
+
+    class Meta:
+        fields = ("unit", "month", "report_status", "self_status", "work_done", "problems", "next_steps", "coordination")
+        default_columns = fields
+        orderable = False
+        empty_text = _("尚无进展报送。")
+
+    def render_month(self, value):
+        return _("%(m)s月") % {"m": value}
+
+    def render_report_status(self, record):
+        return record.report.get_status_display()
+
+    def render_self_status(self, record):
+        return record.get_self_status_display() or "—"
+
+    def render_coordination(self, record):
+        if not record.needs_coordination:
+            return "—"
+        state = _("已办结") if record.coordination_closed else _("待协调")
+        return format_html("{}（{}）", record.coordination_matter, state)

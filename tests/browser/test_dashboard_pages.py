@@ -1,0 +1,148 @@
+"""End-to-end: a leader signs in and opens every dashboard page in headless Chromium (Debian's
+package, /usr/bin/chromium), the charts render, the figures are right, and no request leaves
+this server. Skipped when Chromium is missing, except under CI=true where that is a failure.
+"""
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase  # noqa: E402
+from django.test import override_settings  # noqa: E402
+
+from targets.models import Target  # noqa: E402
+from tasks.models import Plan  # noqa: E402
+from tests import dashboard_seed  # noqa: E402
+from tests.personas import PASSWORD  # noqa: E402
+from units.accounts import create_account  # noqa: E402
+from units.models import Membership, Unit  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+SCREENSHOT_DIR = Path(os.environ.get("BROWSER_SCREENSHOT_DIR", "/tmp"))
+
+if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)) and not IN_CI:
+    pytest.skip(
+        f"Chromium is not installed at {CHROMIUM} (apt-get install chromium fonts-noto-cjk); "
+        "the browser tests run in CI.",
+        allow_module_level=True,
+    )
+
+pytestmark = pytest.mark.browser
+
+
+@override_settings(AXES_ENABLED=False)
+class DashboardInBrowserTest(StaticLiveServerTestCase):
+    fixtures = ["plan_2023"]
+    host = "127.0.0.1"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        self.plan = Plan.objects.get(code="2023")
+        staff = create_account("staff", Membership.Role.STAFF, Unit.objects.get(code="kjj"), PASSWORD)
+        create_account("leader", Membership.Role.LEADER, None, PASSWORD)
+        dashboard_seed.seed_months(self.plan, [1, 2, 3, 4, 5, 6], staff=staff, extra_units=3)
+        self.requests = []
+        self.page = self.browser.new_page(viewport={"width": 1280, "height": 900})
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.errors = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def tearDown(self):
+        self.page.close()
+
+    def log_in(self):
+        self.page.goto(f"{self.live_server_url}/accounts/login/")
+        self.page.fill("input[name=username]", "leader")
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.click("button[type=submit].primary")
+        self.page.wait_for_load_state("networkidle")
+
+    def open(self, path, chart=True):
+        response = self.page.goto(f"{self.live_server_url}{path}")
+        self.assertEqual(response.status, 200, path)
+        if chart:
+            self.page.wait_for_selector(".plotly-chart .main-svg", timeout=20000)
+        name = path.strip("/").replace("/", "-") or "overview"
+        self.page.screenshot(path=str(SCREENSHOT_DIR / f"dashboard-{name}-1280.png"), full_page=True)
+        return self.page.content()
+
+    def assert_stayed_local(self):
+        outside = [url for url in self.requests if urlparse(url).hostname not in LOCAL_HOSTS and not url.startswith("data:")]
+        self.assertEqual(outside, [], "requests left this server")
+        self.assertEqual(self.errors, [], "JavaScript errors")
+
+    def test_it_renders_every_dashboard_page_offline(self):
+        self.log_in()
+        self.assertTrue(self.page.url.rstrip("/").endswith(self.live_server_url.split("//")[1]) or "/" in self.page.url)
+        html = self.open("/")
+        self.assertIn("截至6月底", html)
+        self.assertIn("各项指标完成率与时间进度", self.page.inner_text(".plotly-chart"))
+        self.assertIn("T08 高新技术企业数", self.page.inner_text(".plotly-chart"))
+        self.assertIn("高企认定奖补资金需市财政协调", html)
+
+        html = self.open("/targets/", chart=False)
+        row = self.page.locator("tr", has_text="高新技术企业数")
+        self.assertIn("11,300家（6月）", row.inner_text())
+        self.assertIn("正常", row.inner_text())
+
+        target = Target.objects.get(plan=self.plan, code="T08")
+        html = self.open(f"/targets/{target.pk}/")
+        self.assertIn("按当前进度预计年底可达", html)
+        chart_text = self.page.inner_text(".plotly-chart")
+        self.assertIn("11,300", chart_text)  # the June value is labelled on the chart
+        self.assertIn("数值（家）", chart_text)
+
+        self.open("/tasks/", chart=False)
+        self.assertIn("滞后", self.page.locator("tr", has_text="大力培育创新产业集群").inner_text())
+
+        html = self.open("/tasks/9/")
+        self.assertIn("大力培育科技企业", html)
+        self.assertGreaterEqual(self.page.locator(".plotly-chart .main-svg").count(), 4)
+
+        self.open("/units/")
+        self.assertIn("已审核·逾期", self.page.inner_text(".plotly-chart"))
+
+        html = self.open("/units/jxj/", chart=False)
+        self.assertIn("市经信局", html)
+        self.assertIn("大力培育创新产业集群", html)
+
+        # The month picker submits itself on change.
+        self.page.goto(f"{self.live_server_url}/")
+        with self.page.expect_navigation():
+            self.page.select_option("#as-of-month", "2")
+        self.assertIn("month=2", self.page.url)
+        self.assertIn("截至2月底", self.page.content())
+        self.assert_stayed_local()
+
+    def test_it_fits_a_meeting_room_screen(self):
+        self.page.set_viewport_size({"width": 1920, "height": 1080})
+        self.log_in()
+        self.open("/")
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        self.assertLessEqual(width, 1920)
+        self.page.screenshot(path=str(SCREENSHOT_DIR / "dashboard-overview-1920.png"), full_page=False)
+        self.assert_stayed_local()

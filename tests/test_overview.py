@@ -1,0 +1,106 @@
+from django.urls import reverse
+
+from tasks.models import MonthlyReport, Task
+from tests import dashboard_seed
+from tests.personas import PersonasTestCase
+
+URL = reverse("overview")
+
+
+class OverviewTest(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        dashboard_seed.seed_months(cls.plan, [1, 2, 3], staff=cls.staff)
+
+    def test_it_shows_the_headline_figures(self):
+        self.client.force_login(self.leader)
+        response = self.client.get(URL)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "截至3月底")  # the latest approved month by default
+        # 市科技局 reports 28 targets, all on their path in March; the other 15 have no approved value.
+        self.assertContains(response, '<div class="num">28</div><span class="status status-on_track">正常</span>', html=False)
+        self.assertContains(response, '<div class="num">15</div><span class="status status-not_reported">未报送</span>')
+        # Task 7: 市经信局 assesses itself 进度滞后.
+        self.assertContains(response, "7. 大力培育创新产业集群</a> <span class=\"status status-behind\">滞后</span>")
+        # 市经信局 submitted March late; 市发改委 never submitted.
+        late = [unit.code for unit, state in response.context["late_units"]]
+        self.assertIn("jxj", late)
+        self.assertIn("fgw", late)
+        self.assertNotIn("kjj", late)
+        self.assertContains(response, "已审核·逾期")
+
+    def test_it_charts_every_target_against_time_progress(self):
+        self.client.force_login(self.leader)
+        response = self.client.get(URL)
+        figure = response.context["completion_figure"]
+        names = [name for trace in figure["data"] for name in trace["y"][1]]
+        self.assertIn("T08 高新技术企业数", names)
+        self.assertEqual(len([t for t in figure["data"] if t.get("name", "").startswith("应完成进度")][0]["y"][1]), 43)
+        self.assertIn("各项指标完成率与时间进度（截至3月底）", figure["layout"]["title"]["text"])
+        self.assertContains(response, 'data-figure="fig-completion"')
+        self.assertContains(response, 'id="fig-completion"')
+
+    def test_it_lists_open_coordination_items_from_approved_reports_only(self):
+        task9 = Task.objects.get(plan=self.plan, number=9)
+        draft = dashboard_seed.report(self.plan, self.hongshan, 3, status=MonthlyReport.Status.DRAFT)
+        dashboard_seed.progress(draft, task9, coordination="草稿中的协调事项")
+        closed = dashboard_seed.report(self.plan, self.hongshan, 2)
+        item = dashboard_seed.progress(closed, task9, coordination="已经办结的事项")
+        item.coordination_closed = True
+        item.save()
+        self.client.force_login(self.leader)
+        response = self.client.get(URL)
+        self.assertContains(response, "高企认定奖补资金需市财政协调")
+        self.assertNotContains(response, "草稿中的协调事项")
+        self.assertNotContains(response, "已经办结的事项")
+
+    def test_it_shows_an_earlier_month_when_picked(self):
+        self.client.force_login(self.leader)
+        response = self.client.get(URL, {"month": 1})
+        self.assertContains(response, "截至1月底")
+        self.assertContains(response, '<option value="1" selected>1月</option>')
+
+    def test_it_rejects_a_bad_month_with_a_message(self):
+        self.client.force_login(self.leader)
+        response = self.client.get(URL, {"month": "13"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "月份须为 1 至 12 的整数")
+        self.assertContains(response, "截至3月底")
+
+    def test_it_exports_the_section_summary_and_the_coordination_items(self):
+        self.client.force_login(self.leader)
+        rows = dashboard_seed.xlsx_rows(self.client.get(URL, {"export": "sections"}))
+        self.assertEqual(rows[0][:4], ["板块", "类别", "指标数", "已完成"])
+        goal_three = [r for r in rows if r[0] == "（三）产业创新能力持续增强" and r[1] == "目标组"][0]
+        self.assertEqual(goal_three[2], 5)
+        rows = dashboard_seed.xlsx_rows(self.client.get(URL, {"export": "coordination"}))
+        self.assertEqual(rows[1][3], "高企认定奖补资金需市财政协调")
+
+    def test_it_lets_a_liaison_read_it(self):
+        self.client.force_login(self.jxj_liaison)
+        self.assertEqual(self.client.get(URL).status_code, 200)
+
+    def test_it_refuses_a_user_without_a_role(self):
+        self.client.force_login(self.outsider)
+        self.assertEqual(self.client.get(URL).status_code, 403)
+
+    def test_it_redirects_anonymous_users_to_login(self):
+        response = self.client.get(URL)
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("login"), response["Location"])
+
+    def test_it_allows_only_get(self):
+        self.client.force_login(self.leader)
+        self.assertEqual(self.client.post(URL).status_code, 405)
+
+
+class OverviewQueryCountTest(PersonasTestCase):
+    def test_it_uses_the_same_number_of_queries_for_more_data(self):
+        self.client.force_login(self.leader)
+        dashboard_seed.seed_months(self.plan, [1], staff=self.staff, extra_units=1)
+        with self.assertNumQueries(25):
+            self.client.get(URL, {"month": 3})
+        dashboard_seed.grow(self.plan, staff=self.staff)
+        with self.assertNumQueries(25):
+            self.client.get(URL, {"month": 3})

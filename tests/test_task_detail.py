@@ -1,0 +1,97 @@
+from django.urls import reverse
+
+from tasks.models import MonthlyReport, Task
+from tests import dashboard_seed
+from tests.personas import PersonasTestCase
+
+URL = reverse("tasks:detail", args=[9])
+
+
+class TaskDetailTest(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        dashboard_seed.seed_months(cls.plan, [1, 2, 3], staff=cls.staff, extra_units=2)
+        cls.task9 = Task.objects.get(plan=cls.plan, number=9)
+        # 市经信局 has a draft for task 9 in April: only its own liaison and no one else may read it.
+        april = dashboard_seed.report(cls.plan, cls.jxj, 4, status=MonthlyReport.Status.DRAFT)
+        dashboard_seed.progress(april, cls.task9, "on_track", "经信局草稿：尚未报送的进展")
+        submitted = dashboard_seed.report(cls.plan, cls.hongshan, 4, status=MonthlyReport.Status.SUBMITTED)
+        dashboard_seed.progress(submitted, cls.task9, "on_track", "洪山区已报送待审核的进展")
+
+    def test_it_shows_the_task_its_units_targets_and_progress(self):
+        self.client.force_login(self.leader)
+        response = self.client.get(URL)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "9. 大力培育科技企业")
+        self.assertContains(response, self.task9.text[:20])
+        self.assertEqual([u.code for u in response.context["lead_units"]], ["kjj"])
+        self.assertIn("gqrmzf", [u.code for u in response.context["responsible_units"]])
+        # 各区人民政府 expands to its 17 members in the month-by-month grid.
+        grid_units = [row["unit"].code for row in response.context["grid"]]
+        self.assertIn("hongshan", grid_units)
+        self.assertNotIn("gqrmzf", grid_units)
+        self.assertEqual(len(grid_units), 4 + 17)
+        self.assertContains(response, "3月：新认定高企培育入库。")
+        self.assertContains(response, "高企认定奖补资金需市财政协调")
+        # Small charts of the task's targets (T08, T09, T26, T27).
+        self.assertEqual(len(response.context["target_charts"]), 4)
+        self.assertContains(response, 'data-figure="fig-target-')
+
+    def test_it_shows_leaders_submitted_but_not_draft_narratives(self):
+        self.client.force_login(self.leader)
+        response = self.client.get(URL, {"month": 4})
+        self.assertContains(response, "洪山区已报送待审核的进展")
+        self.assertNotContains(response, "经信局草稿")
+
+    def test_it_shows_a_liaison_only_approved_narratives_of_other_units(self):
+        self.client.force_login(self.hongshan_liaison)
+        response = self.client.get(URL, {"month": 4})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "洪山区已报送待审核的进展")  # its own
+        self.assertNotContains(response, "经信局草稿")
+        self.assertContains(response, "3月：新认定高企培育入库。")  # approved, 市科技局
+        self.client.force_login(self.jxj_liaison)
+        response = self.client.get(URL, {"month": 4})
+        self.assertContains(response, "经信局草稿")
+        self.assertNotContains(response, "洪山区已报送待审核的进展")
+
+    def test_it_exports_the_progress_and_the_targets(self):
+        self.client.force_login(self.leader)
+        rows = dashboard_seed.xlsx_rows(self.client.get(URL, {"export": "xlsx"}))
+        self.assertEqual(rows[0][:4], ["单位", "月份", "报送状态", "自评状态"])
+        self.assertIn(["市科技局", "3月", "已审核", "正常推进", "3月：新认定高企培育入库。"], [r[:5] for r in rows])
+        rows = dashboard_seed.xlsx_rows(self.client.get(URL, {"export": "targets"}))
+        self.assertEqual(sorted(r[0] for r in rows[1:]), ["T08", "T09", "T26", "T27"])
+
+    def test_it_returns_404_for_a_task_number_not_in_the_plan(self):
+        self.client.force_login(self.leader)
+        self.assertEqual(self.client.get(reverse("tasks:detail", args=[23])).status_code, 404)
+
+    def test_it_rejects_a_bad_month(self):
+        self.client.force_login(self.leader)
+        self.assertContains(self.client.get(URL, {"month": "99"}), "月份须为 1 至 12 的整数")
+
+    def test_it_refuses_a_user_without_a_role(self):
+        self.client.force_login(self.outsider)
+        self.assertEqual(self.client.get(URL).status_code, 403)
+
+    def test_it_redirects_anonymous_users_to_login(self):
+        response = self.client.get(URL)
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("login"), response["Location"])
+
+    def test_it_allows_only_get(self):
+        self.client.force_login(self.leader)
+        self.assertEqual(self.client.post(URL).status_code, 405)
+
+
+class TaskDetailQueryCountTest(PersonasTestCase):
+    def test_it_uses_the_same_number_of_queries_for_more_data(self):
+        self.client.force_login(self.leader)
+        dashboard_seed.seed_months(self.plan, [1], staff=self.staff, extra_units=1)
+        with self.assertNumQueries(20):
+            self.client.get(URL, {"month": 3})
+        dashboard_seed.grow(self.plan, staff=self.staff)
+        with self.assertNumQueries(20):
+            self.client.get(URL, {"month": 3})

@@ -1,0 +1,84 @@
+from django.urls import reverse
+
+from tasks.models import MonthlyReport
+from tests import dashboard_seed
+from tests.personas import PersonasTestCase
+
+URL = reverse("units:list")
+
+
+class UnitListTest(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        dashboard_seed.seed_months(cls.plan, [1, 2, 3], staff=cls.staff)
+        dashboard_seed.report(cls.plan, cls.hongshan, 3, status=MonthlyReport.Status.RETURNED)
+
+    def rows(self, response):
+        return {row.unit.code: row for row in response.context["table"].data}
+
+    def test_it_shows_the_heatmap_with_text_labels_and_on_time_rates(self):
+        self.client.force_login(self.leader)
+        response = self.client.get(URL)
+        self.assertEqual(response.status_code, 200)
+        figure = response.context["figure"]
+        heatmap = figure["data"][0]
+        self.assertEqual(heatmap["type"], "heatmap")
+        self.assertEqual(heatmap["x"], ["1月", "2月", "3月"])
+        self.assertEqual(heatmap["texttemplate"], "%{text}")
+        labels = dict(zip(heatmap["y"], heatmap["text"]))
+        self.assertEqual(labels["市科技局（按时率 100%）"], ["已审核", "已审核", "已审核"])
+        self.assertEqual(labels["市经信局（按时率 0%）"], ["已审核·逾期"] * 3)
+        self.assertEqual(labels["洪山区人民政府（按时率 33%）"], ["未报送", "未报送", "已退回"])
+        self.assertEqual(labels["市发改委（按时率 0%）"], ["未报送"] * 3)
+        self.assertContains(response, '<span class="state state-returned">已退回</span>')
+
+    def test_it_counts_each_units_record(self):
+        self.client.force_login(self.leader)
+        rows = self.rows(self.client.get(URL))
+        self.assertEqual((rows["kjj"].rate, rows["kjj"].on_time, rows["kjj"].late), ("100%", 3, 0))
+        self.assertEqual((rows["jxj"].rate, rows["jxj"].late, rows["jxj"].missing), ("0%", 3, 0))
+        self.assertEqual((rows["hongshan"].missing, rows["hongshan"].returned), (2, 1))
+        self.assertNotIn("gqrmzf", rows)  # a group does not report itself
+
+    def test_it_exports_both_tables(self):
+        self.client.force_login(self.leader)
+        rows = dashboard_seed.xlsx_rows(self.client.get(URL, {"export": "xlsx"}))
+        self.assertEqual(rows[0][:5], ["单位", "类别", "任务数", "报送指标数", "按时报送率"])
+        kjj = [r for r in rows if r[0] == "市科技局"][0]
+        self.assertEqual(kjj[4], "100%")
+        rows = dashboard_seed.xlsx_rows(self.client.get(URL, {"export": "heatmap"}))
+        self.assertEqual(rows[0], ["单位", "按时率", "1月", "2月", "3月"])
+        self.assertIn(["市经信局", "0%", "已审核·逾期", "已审核·逾期", "已审核·逾期"], rows)
+
+    def test_it_rejects_a_bad_month(self):
+        self.client.force_login(self.leader)
+        self.assertContains(self.client.get(URL, {"month": "-1"}), "月份须为 1 至 12 的整数")
+
+    def test_it_lets_a_liaison_read_it(self):
+        self.client.force_login(self.jxj_liaison)
+        self.assertEqual(self.client.get(URL).status_code, 200)
+
+    def test_it_refuses_a_user_without_a_role(self):
+        self.client.force_login(self.outsider)
+        self.assertEqual(self.client.get(URL).status_code, 403)
+
+    def test_it_redirects_anonymous_users_to_login(self):
+        response = self.client.get(URL)
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("login"), response["Location"])
+
+    def test_it_allows_only_get(self):
+        self.client.force_login(self.leader)
+        self.assertEqual(self.client.post(URL).status_code, 405)
+
+
+class UnitListQueryCountTest(PersonasTestCase):
+    def test_it_uses_the_same_number_of_queries_for_more_data(self):
+        self.client.force_login(self.leader)
+        dashboard_seed.seed_months(self.plan, [1], staff=self.staff, extra_units=1)
+        with self.assertNumQueries(16):
+            self.client.get(URL, {"month": 3})
+        dashboard_seed.grow(self.plan, staff=self.staff)
+        with self.assertNumQueries(16):
+            self.client.get(URL, {"month": 3})

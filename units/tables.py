@@ -1,0 +1,116 @@
+"""Tables of the unit pages (/units/, /units/<code>/); exported as xlsx through reports.exports."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitRow:
+    def __init__(self, unit, tasks, targets, timeliness, month):
+        self.unit = unit
+        self.tasks = tasks
+        self.targets = targets
+        self.rate = timeliness["rate"]
+        self.counts = timeliness
+        self.month = month
+
+    name = property(lambda self: self.unit.name)
+    kind = property(lambda self: self.unit.get_kind_display())
+    rate_sort = property(lambda self: float(self.rate.rstrip("%")) if self.rate else -1)
+    on_time = property(lambda self: self.counts.get("on_time", 0))
+    late = property(lambda self: self.counts.get("late", 0))
+    missing = property(lambda self: self.counts.get("missing", 0))
+    returned = property(lambda self: self.counts.get("returned", 0))
+    position = property(lambda self: self.unit.position)
+
+    @property
+    def url(self):
+        return reverse("units:detail", args=[self.unit.code]) + f"?month={self.month}"
+
+
+class UnitTable(tables.Table):
+    name = tables.Column(_("单位"), linkify=lambda record: record.url, order_by=("position",))
+    kind = tables.Column(_("类别"))
+    tasks = tables.Column(_("任务数"), attrs={"td": {"class": "num"}})
+    targets = tables.Column(_("报送指标数"), attrs={"td": {"class": "num"}})
+    rate = tables.Column(_("按时报送率"), order_by=("rate_sort",), attrs={"td": {"class": "num"}}, default="—")
+    on_time = tables.Column(_("按时报送（月）"), attrs={"td": {"class": "num"}})
+    late = tables.Column(_("逾期报送（月）"), attrs={"td": {"class": "num"}})
+    missing = tables.Column(_("逾期未报（月）"), attrs={"td": {"class": "num"}})
+    returned = tables.Column(_("被退回（月）"), attrs={"td": {"class": "num"}})
+
+    class Meta:
+        fields = ("name", "kind", "tasks", "targets", "rate", "on_time", "late", "missing", "returned")
+        default_columns = fields
+        empty_text = _("没有需报送的单位。")
+
+
+class StateColumn(tables.Column):
+    """A (state, label) cell: coloured by state, always with its text label."""
+
+    def render(self, value):
+        return format_html('<span class="state state-{}">{}</span>', value[0], value[1])
+
+    def value(self, value):
+        return str(value[1])
+
+
+class HeatmapTable(tables.Table):
+    """The month × unit heatmap as a table: one row per unit, one coloured, labelled cell per month."""
+
+    name = tables.Column(_("单位"), linkify=lambda record: record["url"])
+    rate = tables.Column(_("按时率"), attrs={"td": {"class": "num"}})
+
+    class Meta:
+        orderable = False
+
+    def __init__(self, data, months, **kwargs):
+        extra = [
+            (f"m{m}", StateColumn(_("%(m)s月") % {"m": m}, accessor=f"m{m}", orderable=False)) for m in months
+        ]
+        super().__init__(data, extra_columns=extra, **kwargs)
+
+
+class ReportingRecordTable(tables.Table):
+    """A unit's reporting record, month by month."""
+
+    month = tables.Column(_("月份"))
+    state = StateColumn(_("报送情况"), empty_values=())
+    submitted_at = tables.Column(_("报送时间"), empty_values=())
+    reviewed_at = tables.Column(_("审核时间"), empty_values=())
+    deadline = tables.Column(_("截止日期"))
+
+    class Meta:
+        orderable = False
+        fields = ("month", "state", "deadline", "submitted_at", "reviewed_at")
+        default_columns = fields
+
+    def render_month(self, value):
+        return _("%(m)s月") % {"m": value}
+
+    def render_submitted_at(self, value):
+        return date_format(localtime(value), "Y-m-d H:i") if value else "—"
+
+    def render_reviewed_at(self, value):
+        return date_format(localtime(value), "Y-m-d H:i") if value else "—"
+
+    def render_deadline(self, value):
+        return date_format(value, "Y-m-d")
+
+
+class UnitTaskTable(tables.Table):
+    """The tasks a unit reports on and its role in each."""
+
+    number = tables.Column(_("序号"), accessor="task__number", attrs={"td": {"class": "num"}})
+    title = tables.Column(_("任务"), accessor="task__title", linkify=lambda record: record["url"])
+    section = tables.Column(_("板块"), accessor="task__section")
+    role = tables.Column(_("职责"), accessor="role")
+
+    class Meta:
+        orderable = False
+        fields = ("number", "title", "section", "role")
+        default_columns = fields
+        empty_text = _("未承担重点任务。")

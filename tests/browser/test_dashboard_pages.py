@@ -10,17 +10,15 @@ from urllib.parse import urlparse
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.test import override_settings
 
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase  # noqa: E402
-from django.test import override_settings  # noqa: E402
-
-from targets.models import Target  # noqa: E402
-from tasks.models import Plan  # noqa: E402
-from tests import dashboard_seed  # noqa: E402
-from tests.personas import PASSWORD  # noqa: E402
-from units.accounts import create_account  # noqa: E402
-from units.models import Membership, Unit  # noqa: E402
+from targets.models import Target
+from tasks.models import Plan
+from tests import dashboard_seed
+from tests.personas import PASSWORD
+from units.accounts import create_account
+from units.models import Membership, Unit
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -51,6 +49,11 @@ class DashboardInBrowserTest(StaticLiveServerTestCase):
         super().setUpClass()
         from playwright.sync_api import sync_playwright
 
+        # Playwright's sync API runs an event loop in this thread; set only while this class runs,
+        # so that no other test (e.g. `check --deploy` in a subprocess) inherits it.
+        cls._async_unsafe_before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
         cls.playwright = sync_playwright().start()
         cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
@@ -58,6 +61,10 @@ class DashboardInBrowserTest(StaticLiveServerTestCase):
     def tearDownClass(cls):
         cls.browser.close()
         cls.playwright.stop()
+        if cls._async_unsafe_before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe_before
         super().tearDownClass()
 
     def setUp(self):

@@ -112,8 +112,8 @@ def week_period(day):
     label = _("%(year)s年第%(week)s周（%(first)s至%(last)s）") % {
         "year": iso_year,
         "week": week,
-        "first": f"{monday.month}月{monday.day}日",
-        "last": f"{sunday.month}月{sunday.day}日",
+        "first": _("%(month)s月%(day)s日") % {"month": monday.month, "day": monday.day},
+        "last": _("%(month)s月%(day)s日") % {"month": sunday.month, "day": sunday.day},
     }
     return Period(f"{iso_year}-W{week:02d}", monday, sunday, label, iso_year)
 

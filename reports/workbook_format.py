@@ -1,0 +1,182 @@
+"""How the quarterly workbook looks on paper: colours, fonts, number formats, status cells and
+the printable sheet layout (title, frozen header, A4 landscape) every sheet of it uses."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from reports.exports import HEADER_FILL, display_width, write_cell
+from targets.progress import Status
+from tasks.models import ProgressReport
+from tasks.reporting import SubmissionState
+
+# The colours of static/css/app.css, so the printed sheet reads like the screen.
+STATUS_FILLS = {
+    Status.DONE: "1B7F3B",
+    Status.ON_TRACK: "2F6FBD",
+    Status.BEHIND: "C77700",
+    Status.SERIOUSLY_BEHIND: "B3261E",
+    Status.NOT_REPORTED: "6B7280",
+}
+SUBMISSION_FILLS = {
+    SubmissionState.APPROVED: "D7EEDD",
+    SubmissionState.ON_TIME: "DCE8F7",
+    SubmissionState.LATE: "FDE7C2",
+    SubmissionState.RETURNED: "F9D3CF",
+    SubmissionState.MISSING: "F3C0BB",
+    SubmissionState.NOT_DUE: "F1F2F4",
+}
+SELF_STATUS_AS_STATUS = {
+    ProgressReport.SelfStatus.DONE: Status.DONE,
+    ProgressReport.SelfStatus.ON_TRACK: Status.ON_TRACK,
+    ProgressReport.SelfStatus.BEHIND: Status.BEHIND,
+    ProgressReport.SelfStatus.NOT_STARTED: Status.NOT_REPORTED,
+}
+PERCENT_FORMAT = '0.0"%"'
+DASH = "—"
+THIN = Side(style="thin", color="B9C1CF")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+TITLE_FONT = Font(bold=True, size=16)
+SUBTITLE_FONT = Font(size=10, color="5B6577")
+BOLD = Font(bold=True)
+GROUP_FILL = PatternFill("solid", fgColor="EEF2F8")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+# Formatting ---------------------------------------------------------------------------------
+
+
+def _number(value):
+    """A Decimal as the int or float openpyxl writes as a plain number."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _decimals(*values):
+    places = 0
+    for value in values:
+        if value is None:
+            continue
+        normalized = Decimal(value).normalize()
+        exponent = normalized.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < 0:
+            places = max(places, -exponent)
+    return min(places, 2)
+
+
+def number_format(unit_of_measure, decimals=0):
+    """'#,##0.0"亿元"': the unit of measure printed after the number, as the plan writes it."""
+    unit = (unit_of_measure or "").replace('"', "")
+    body = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return f'{body}"{unit}"' if unit else body
+
+
+def _rate(on_time, due):
+    if not due:
+        return None
+    return _number((Decimal(on_time) * 100 / Decimal(due)).quantize(Decimal("0.1")))
+
+
+def _value_format(target, values):
+    return number_format(target.unit_of_measure, _decimals(target.value, *values))
+
+
+def _fill(cell, colour, white_text=False):
+    cell.fill = PatternFill("solid", fgColor=colour)
+    if white_text:
+        cell.font = Font(bold=True, color="FFFFFF")
+    cell.alignment = CENTER
+
+
+def status_cell(ws, row, column, status):
+    """The status word in the cell, filled with its colour (never the colour alone)."""
+    status = Status(status)
+    cell = write_cell(ws, row, column, str(status.label))
+    _fill(cell, STATUS_FILLS[status], white_text=True)
+    cell.border = BORDER
+    return cell
+
+
+class SheetLayout:
+    """One printable sheet: a title row, a subtitle row, a bold frozen header row, data rows."""
+
+    def __init__(self, wb, title, heading, subtitle, header, widths, first=False):
+        self.ws = wb.active if first else wb.create_sheet()
+        self.ws.title = title
+        self.header = header
+        self.widths = widths
+        self.columns = len(header)
+        self.row = 1
+        self._title_rows(heading, subtitle)
+
+    def _title_rows(self, heading, subtitle):
+        ws = self.ws
+        write_cell(ws, 1, 1, heading).font = TITLE_FONT
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=self.columns)
+        ws.row_dimensions[1].height = 28
+        write_cell(ws, 2, 1, subtitle).font = SUBTITLE_FONT
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=self.columns)
+        self.row = 4
+
+    def header_row(self):
+        ws = self.ws
+        self.header_row_number = self.row
+        for column, title in enumerate(self.header, start=1):
+            cell = write_cell(ws, self.row, column, title)
+            cell.font = BOLD
+            cell.fill = HEADER_FILL
+            cell.alignment = CENTER
+            cell.border = BORDER
+        longest = max(display_width(t) / max(self.widths[i], 1) for i, t in enumerate(self.header))
+        ws.row_dimensions[self.row].height = 15 * min(3, max(1, int(longest) + 1))
+        ws.freeze_panes = ws.cell(row=self.row + 1, column=1)
+        ws.print_title_rows = f"{self.row}:{self.row}"
+        self.row += 1
+
+    def group_row(self, text):
+        cell = write_cell(self.ws, self.row, 1, text)
+        cell.font = BOLD
+        for column in range(1, self.columns + 1):
+            self.ws.cell(row=self.row, column=column).fill = GROUP_FILL
+            self.ws.cell(row=self.row, column=column).border = BORDER
+        self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=self.columns)
+        self.row += 1
+
+    def data_row(self, values, formats=None):
+        """Write one row; `formats` maps a 0-based column index to a number format."""
+        formats = formats or {}
+        cells = []
+        for column, value in enumerate(values, start=1):
+            cell = write_cell(self.ws, self.row, column, value)
+            cell.alignment = WRAP_TOP
+            cell.border = BORDER
+            if column - 1 in formats and not isinstance(value, str):
+                cell.number_format = formats[column - 1]
+                cell.alignment = Alignment(vertical="top", horizontal="right")
+            cells.append(cell)
+        self.row += 1
+        return cells
+
+    def finish(self):
+        ws = self.ws
+        for column, width in enumerate(self.widths, start=1):
+            ws.column_dimensions[get_column_letter(column)].width = width
+        ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.oddFooter.center.text = _("第 &P 页，共 &N 页")
+        ws.oddFooter.right.text = ws.title
+        last_column = get_column_letter(self.columns)
+        ws.print_area = f"A1:{last_column}{max(self.row - 1, 4)}"

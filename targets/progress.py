@@ -34,6 +34,8 @@ from django.utils.translation import gettext_lazy as _
 from targets.models import Target, TargetValue
 
 HUNDRED = Decimal(100)
+# Things counted one by one: a forecast of 4.98 facilities is shown as 5.
+WHOLE_NUMBER_UNITS = {"家", "个", "名", "人", "项", "场", "件"}
 ONE_PLACE = Decimal("0.1")
 
 
@@ -160,7 +162,8 @@ def forecast_for(target, monthly_values):
     if span <= 0:
         projected = monthly_values[latest_month]
     # A stock or a running total never ends the year below what is already reported.
-    projected = max(projected, monthly_values[latest_month]).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    precision = Decimal(1) if target.unit_of_measure in WHOLE_NUMBER_UNITS else Decimal("0.01")
+    projected = max(projected, monthly_values[latest_month]).quantize(precision, ROUND_HALF_UP)
     return Forecast(
         value=projected,
         completion=completion_of(target, projected),

@@ -69,14 +69,15 @@ class ForecastExamplesTest(SimpleTestCase):
         firms = target(baseline=D(11000))
         values = {1: D(11200), 2: D(11300), 3: D(11500), 4: D(11700), 5: D(11800), 6: D(12000)}
         # Σ s·p = (1·200 + 2·300 + 3·500 + 4·700 + 5·800 + 6·1000)/12 = 15100/12;
-        # Σ s² = (1+4+9+16+25+36)/144 = 91/144; b = 1991.21; year end 12,991.21 = 99.9% → likely missed.
+        # Σ s² = (1+4+9+16+25+36)/144 = 91/144; b = 1991.21; year end 12,991.21, shown as 12,991 家
+        # (firms are counted whole) = 99.9% → likely missed.
         standing = standing_for(firms, 6, values)
         self.assertEqual(standing.status, Status.ON_TRACK)
-        self.assertEqual(standing.forecast.value, D("12991.21"))
+        self.assertEqual(standing.forecast.value, D("12991"))
         self.assertEqual(standing.forecast.completion, D("99.9"))
         self.assertTrue(standing.forecast.likely_missed)
         self.assertEqual(
-            standing.forecast.statement(firms), "按当前进度预计年底可达 12,991.21家（完成 99.9%），可能完不成目标"
+            standing.forecast.statement(firms), "按当前进度预计年底可达 12,991家（完成 99.9%），可能完不成目标"
         )
 
     def test_it_follows_a_seasonal_profile(self):

@@ -73,7 +73,7 @@ def submission_grid(plan, units, months, today=None):
     """The reporting record of `units` over `months`, from one query of reports.
 
     Returns ({(unit_id, month): (state, label)}, {unit_id: timeliness}). An approved or returned
-    month that was submitted late says so in its label. Timeliness counts the months whose
+    month that was submitted late says so in its label, and an approved one is coloured as late. Timeliness counts the months whose
     deadline has passed (due): on_time (submitted by the deadline), late (submitted after it),
     missing, returned, and rate = on_time ÷ due as text ("80%", "" when nothing is due yet).
     """
@@ -89,9 +89,12 @@ def submission_grid(plan, units, months, today=None):
             report = reports.get((unit.pk, month))
             state = submission_state(plan, month, report, today)
             label = str(SubmissionState(state).label)
+            shown = state
             if report and report.is_late and state in (SubmissionState.APPROVED, SubmissionState.RETURNED):
                 label = _("%(state)s·逾期") % {"state": label}
-            grid[(unit.pk, month)] = (state, label)
+                if state == SubmissionState.APPROVED:
+                    shown = SubmissionState.LATE  # a timeliness map: late stays visible after approval
+            grid[(unit.pk, month)] = (shown, label)
             if state == SubmissionState.NOT_DUE:
                 continue
             record["due"] += 1

@@ -72,6 +72,27 @@ class Membership(models.Model):
         return f"{self.user.get_username()} · {self.get_role_display()} · {self.unit or '—'}"
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """Bulk update and delete are refused like the single-row ones; only the retention
+    command removes events, and only those older than settings.AUDIT_RETENTION_DAYS."""
+
+    def update(self, **kwargs):
+        raise PermissionError("audit events are append-only")
+
+    def delete(self):
+        raise PermissionError("audit events are append-only")
+
+    def purge_older_than(self, days):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        if days < settings.AUDIT_RETENTION_DAYS:
+            raise ValueError(f"audit events are kept at least {settings.AUDIT_RETENTION_DAYS} days")
+        old = self.filter(created__lt=timezone.now() - timedelta(days=days))
+        return old._raw_delete(old.db)
+
+
 class AuditEvent(models.Model):
     """The security audit log. Append-only: the app never updates or deletes a row."""
 
@@ -91,6 +112,8 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("导出")
         UPLOAD = "upload", _("上传")
         ACCOUNT = "account", _("账户变更")
+        BACKUP = "backup", _("数据备份")
+        RESTORE_BACKUP = "restore_backup", _("从备份恢复")
 
     created = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices, db_index=True)
@@ -103,6 +126,8 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("对象编号"), max_length=60, blank=True)
     object_repr = models.CharField(_("对象"), max_length=300, blank=True)
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]

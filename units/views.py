@@ -1,8 +1,14 @@
 """Unit pages: /units/ (month × unit heatmap of reporting, on-time rates) and /units/<code>/."""
 
+import json
+
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
@@ -10,11 +16,12 @@ from django_tables2 import RequestConfig
 from reports.exports import export_table
 from targets import charts
 from targets.asof import as_of_month
+from targets.cache import cached, query_key
 from targets.dashboard import current_plan, last_updates, page_context, plan_targets, submission_grid
 from targets.progress import count_by_status, standings
 from targets.tables import TargetRow, TargetTable
 from tasks.models import MonthlyReport, TaskAssignment, deadline_for
-from tasks.reporting import reporting_units
+from tasks.reporting import local_today, reporting_units
 from units.access import require_role
 from units.models import Unit
 from units.tables import HeatmapTable, ReportingRecordTable, UnitRow, UnitTable, UnitTaskTable
@@ -34,13 +41,9 @@ def _tasks_by_unit(plan, units):
     return counts
 
 
-@login_required
-@require_GET
-def unit_list(request):
-    require_role(request.user)
-    plan = current_plan()
-    as_of = as_of_month(request, plan)
-    months = list(range(1, as_of.month + 1))
+def _unit_list_data(request, plan, month):
+    """The unit table, the heatmap rows and what the heatmap figure needs, at `month`."""
+    months = list(range(1, month + 1))
     units = list(reporting_units(plan).prefetch_related("groups").order_by("position", "code"))
     grid, timeliness = submission_grid(plan, units, months)
     task_counts = _tasks_by_unit(plan, units)
@@ -50,26 +53,59 @@ def unit_list(request):
     rows, heat_rows = [], []
     for unit in units:
         record = timeliness[unit.pk]
-        row = UnitRow(unit, task_counts.get(unit.pk, 0), target_counts.get(unit.pk, 0), record, as_of.month)
+        row = UnitRow(unit, task_counts.get(unit.pk, 0), target_counts.get(unit.pk, 0), record, month)
         rows.append(row)
         heat_rows.append(
             {"name": unit.name, "url": row.url, "rate": record["rate"] or "—", **{f"m{m}": grid[(unit.pk, m)] for m in months}}
         )
     table = UnitTable(rows)
     RequestConfig(request, paginate=False).configure(table)
-    heatmap = HeatmapTable(heat_rows, months, prefix="h-")
+    return months, units, grid, timeliness, table, heat_rows
+
+
+@login_required
+@require_GET
+def unit_list(request):
+    require_role(request.user)
+    plan = current_plan()
+    as_of = as_of_month(request, plan)
     export = request.GET.get("export")
-    if export == "xlsx":
-        return export_table(request, table, f"单位报送-{as_of.month}月.xlsx", "单位报送")
-    if export == "heatmap":
+    if export in ("xlsx", "heatmap"):
+        months, _units, _grid, _timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month)
+        if export == "xlsx":
+            return export_table(request, table, f"单位报送-{as_of.month}月.xlsx", "单位报送")
+        heatmap = HeatmapTable(heat_rows, months, prefix="h-")  # the page draws it with a template loop
         return export_table(request, heatmap, f"报送热力图-{as_of.month}月.xlsx", "报送热力图")
+    built = {}
+
+    def build():
+        built["parts"] = months, units, grid, timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month)
+        figure = charts.as_json(charts.heatmap_figure(units, months, grid, timeliness))
+        heatmap_rows = [
+            {"name": row["name"], "url": row["url"], "rate": row["rate"], "cells": [row[f"m{m}"] for m in months]}
+            for row in heat_rows
+        ]
+        return {
+            "table_html": table.as_html(request),
+            "heatmap_html": render_to_string("units/_heatmap.html", {"months": months, "rows": heatmap_rows}, request),
+            "figure_json": json.dumps(figure, cls=DjangoJSONEncoder),
+            "figure_script": json_script(figure, "fig-heatmap"),
+        }
+
+    def parts():
+        if "parts" not in built:
+            build()
+        return built["parts"]
+
+    # Submission states depend on the day (a deadline passes), so the key has the date.
+    page = cached(plan, ("units", as_of.month, local_today(), query_key(request)), build, request)
     context = page_context(
         request,
         plan,
         as_of,
-        table=table,
-        heatmap=heatmap,
-        figure=charts.as_json(charts.heatmap_figure(units, months, grid, timeliness)),
+        **page,
+        table=SimpleLazyObject(lambda: parts()[4]),
+        figure=SimpleLazyObject(lambda: json.loads(page["figure_json"])),
     )
     return render(request, "units/unit_list.html", context)
 

@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -151,6 +152,9 @@ def reminder_resend(request, pk):
         queued, not_queued = enqueue_delivery([row.pk])
         _report_queueing(request, 1, queued, not_queued)
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    # Only a path on this site; redirect() would read anything else as a view name (and fail).
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
         next_url = reverse("reminders:list")
-    return redirect(next_url)
+    return HttpResponseRedirect(next_url)

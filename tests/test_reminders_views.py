@@ -196,6 +196,11 @@ class ResendTests(PersonasTestCase):
         response = self.client.post(resend_url(self.row), {"next": "https://evil.example.com/"})
         self.assertRedirects(response, LIST, fetch_redirect_response=False)
 
+    def test_it_ignores_a_next_that_is_not_a_path(self, apply_async):
+        for next_url in ['"><img src=x>', "12\x00", "' OR '1'='1", "reminders:list"]:
+            response = self.client.post(resend_url(self.row), {"next": next_url})
+            self.assertRedirects(response, LIST, fetch_redirect_response=False)
+
     def test_it_answers_404_for_an_unknown_message(self, apply_async):
         self.assertEqual(self.client.post(reverse("reminders:resend", args=[99999])).status_code, 404)
 

@@ -144,4 +144,4 @@ class TargetValue(models.Model):
         indexes = [models.Index(fields=["target", "month"], name="value_target_month")]
 
     def __str__(self):
-        return f"{self.target.name} {self.month}月 {self.value}"
+        return _("%(name)s %(month)s月 %(value)s") % {"name": self.target.name, "month": self.month, "value": self.value}

@@ -187,7 +187,7 @@ class MonthlyReport(models.Model):
         indexes = [models.Index(fields=["plan", "month", "status"], name="report_plan_month_status")]
 
     def __str__(self):
-        return f"{self.unit} {self.plan.year}年{self.month}月"
+        return _("%(unit)s %(year)s年%(month)s月") % {"unit": self.unit, "year": self.plan.year, "month": self.month}
 
     @property
     def is_locked(self):

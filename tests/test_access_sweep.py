@@ -263,8 +263,8 @@ class AccessSweepTests(SweepFixture):
     def test_bureau_staff(self):
         self.sweep(STAFF)
 
-    def test_the_admin_is_for_superusers_only(self):
-        for user in [None, self.outsider, self.jxj_liaison, self.leader, self.staff]:
+    def test_the_admin_is_for_superusers_and_the_schedule_for_staff(self):
+        for user in [None, self.outsider, self.jxj_liaison, self.leader]:
             if user is None:
                 self.client.logout()
             else:
@@ -272,3 +272,7 @@ class AccessSweepTests(SweepFixture):
             response = self.client.get("/admin/units/auditevent/")
             self.assertEqual(response.status_code, 302)
             self.assertTrue(response["Location"].startswith("/admin/login/"))
+        # Bureau staff reach the admin only for the reminder schedule (django-celery-beat).
+        self.client.force_login(self.staff)
+        self.assertEqual(self.client.get("/admin/units/auditevent/").status_code, 403)
+        self.assertEqual(self.client.get("/admin/django_celery_beat/periodictask/").status_code, 200)

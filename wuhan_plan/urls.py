@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from units import views_accounts
 
+admin.site.site_header = "武汉市科技创新工作要点调度系统 · 管理"
+admin.site.site_title = "调度系统管理"
+
 urlpatterns = [
     path("", include("targets.urls_overview")),
     path("accounts/", include("units.urls_accounts")),

@@ -23,7 +23,7 @@ from targets.models import Target, TargetValue
 from targets.progress import expected_value_for
 from tasks.models import MonthlyReport, Plan, ProgressReport, TaskAssignment, deadline_for
 from tasks.reporting import is_late, reporting_units
-from units.accounts import create_account
+from units.accounts import create_account, grant_role_access
 from units.audit import record
 from units.models import AuditEvent, Membership, Unit
 
@@ -133,6 +133,7 @@ class Command(BaseCommand):
                 elif membership.role != role or membership.unit_id != (unit.pk if unit else None):
                     membership.role, membership.unit = role, unit
                     membership.save(update_fields=["role", "unit"])
+            grant_role_access(user, role)
             user.password = password_hash
             user.email = user.email or email
             user.is_active = True

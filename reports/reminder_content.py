@@ -244,7 +244,7 @@ def _outstanding_context(plan, period):
         "deadline": deadline_for(plan, period.month),
         "outstanding": rows,
         "unit_count": reporting_units(plan).count(),
-        "link": _absolute("/reporting/review/"),
+        "link": _absolute(reverse("reporting:review")),
     }
 
 
@@ -280,7 +280,7 @@ def _workbook_module():
 
 def _quarterly_context(plan, period):
     items = list(_workbook_module().coordination_items(plan, period.months))
-    return {"coordination_items": items, "link": _absolute("/reports/")}
+    return {"coordination_items": items, "link": _absolute(reverse("reports:index"))}
 
 
 def quarterly_attachment(plan, period):

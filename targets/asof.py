@@ -41,11 +41,16 @@ class AsOf:
         return _("截至%(month)s月底") % {"month": self.month}
 
 
-def default_month(plan, today=None):
+_UNSET = object()
+
+
+def default_month(plan, today=None, latest=_UNSET):
+    """`latest` (the latest approved month, None if none) saves the query when the caller has it."""
     today = today or local_today()
-    latest = MonthlyReport.objects.filter(plan=plan, status=MonthlyReport.Status.APPROVED).aggregate(
-        latest=Max("month")
-    )["latest"]
+    if latest is _UNSET:
+        latest = MonthlyReport.objects.filter(plan=plan, status=MonthlyReport.Status.APPROVED).aggregate(
+            latest=Max("month")
+        )["latest"]
     if today.year < plan.year:
         return 1
     if today.year > plan.year:
@@ -55,7 +60,9 @@ def default_month(plan, today=None):
 
 def as_of_month(request, plan, today=None):
     """The month the page shows (see the module doc) and an error message for a bad `?month=`."""
-    default = default_month(plan, today)
+    from targets.cache import data_state  # the data version query also gives the latest approved month
+
+    default = default_month(plan, today, latest=data_state(plan, request).latest_approved_month)
     raw = request.GET.get("month", "").strip()
     if not raw:
         return AsOf(month=default, default_month=default)

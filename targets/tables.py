@@ -107,7 +107,9 @@ class TargetTable(tables.Table):
         forecast = record.standing.forecast
         if forecast is None:
             return "—"
-        text = f"{format_number(forecast.value)}{record.target.unit_of_measure}（{forecast.completion}%）"
+        text = _("%(value)s%(unit)s（%(completion)s%%）") % {
+            "value": format_number(forecast.value), "unit": record.target.unit_of_measure, "completion": forecast.completion,
+        }
         if forecast.likely_missed:
             return format_html('{} <span class="flag-missed">{}</span>', text, _("可能完不成"))
         return text

@@ -4,9 +4,14 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from targets.progress import STATUS_ORDER, Status
 from targets.tables import status_html
+
+
+def _joined(units):
+    return pgettext("list separator", "、").join(unit.name for unit in units)
 
 
 class TaskRow:
@@ -19,8 +24,8 @@ class TaskRow:
     number = property(lambda self: self.task.number)
     title = property(lambda self: self.task.title)
     section = property(lambda self: str(self.task.section))
-    lead = property(lambda self: "、".join(u.name for u in self.task.lead_units()))
-    responsible = property(lambda self: "、".join(u.name for u in self.task.responsible_units()))
+    lead = property(lambda self: _joined(self.task.lead_units()))
+    responsible = property(lambda self: _joined(self.task.responsible_units()))
     targets = property(lambda self: len(self.task.targets.all()))
     status_rank = property(lambda self: STATUS_ORDER.index(self.status))
 

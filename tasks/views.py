@@ -1,16 +1,18 @@
 """Task pages: /tasks/ (every task with its status) and /tasks/<n>/ (one task of the plan, n = 1–22)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.html import json_script
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from reports.exports import export_table
 from targets import charts
 from targets.asof import as_of_month
+from targets.cache import cached, query_key, reader_scope
 from targets.dashboard import (
     current_plan,
     last_updates,
@@ -26,6 +28,8 @@ from tasks.models import MonthlyReport, ProgressReport
 from tasks.reporting import units_assigned_to_task
 from tasks.tables import ProgressTable, TaskRow, TaskTable
 from units.access import editable_unit_ids, reads_everything, require_role
+
+PROGRESS_PER_PAGE = 50  # narratives per page on a task's page, the latest months first; the export has all
 
 
 def visible_progress(user, queryset):
@@ -52,7 +56,7 @@ def task_list(request):
     table = TaskTable([TaskRow(t, status_by_task[t.pk], open_counts.get(t.pk, 0), as_of.month) for t in tasks])
     RequestConfig(request, paginate=False).configure(table)
     if request.GET.get("export") == "xlsx":
-        return export_table(request, table, f"重点任务-{as_of.month}月.xlsx", "重点任务")
+        return export_table(request, table, _("重点任务-%(month)s月.xlsx") % {"month": as_of.month}, _("重点任务"))
     return render(request, "tasks/task_list.html", page_context(request, plan, as_of, table=table))
 
 
@@ -61,37 +65,59 @@ def task_list(request):
 def task_detail(request, number):
     require_role(request.user)
     plan = current_plan()
-    task = (
-        plan.tasks.select_related("section")
-        .prefetch_related("assignments__unit__members", "targets")
-        .filter(number=number)
-        .first()
-    )
+    task = plan.tasks.select_related("section").filter(number=number).first()
     if task is None:
         raise Http404
     as_of = as_of_month(request, plan)
-    month = as_of.month
+    export = request.GET.get("export")
+    if export == "xlsx":
+        progress_table = ProgressTable(_visible_task_progress(request, plan, task, as_of.month))
+        return export_table(
+            request, progress_table, _("任务%(number)s-月度进展.xlsx") % {"number": task.number},
+            _("任务%(number)s") % {"number": task.number},
+        )
+    if export == "targets":
+        target_table = _task_targets(plan, task, as_of.month)[2]
+        return export_table(
+            request, target_table, _("任务%(number)s-指标.xlsx") % {"number": task.number},
+            _("任务%(number)s指标") % {"number": task.number},
+        )
+    # Narratives differ by reader (a liaison also sees its own unit's drafts): the key has the scope.
+    key = ("task", task.pk, as_of.month, reader_scope(request.user), query_key(request))
+    page = cached(plan, key, lambda: _task_page(request, plan, task, as_of.month), request)
+    return render(request, "tasks/task_detail.html", page_context(request, plan, as_of, task=task, **page))
+
+
+def _task_targets(plan, task, month):
     targets = list(
         task.targets.select_related("reporting_unit", "goal_section").prefetch_related("tasks__section").order_by("position", "code")
     )
     standing_list = standings(targets, month)
-    status = task_statuses([task], month, standing_map(standing_list), latest_self_statuses(plan, month))[task.pk]
     updates = last_updates(targets, month)
     target_table = TargetTable([TargetRow(s, updates.get(s.target.pk)) for s in standing_list], prefix="t-")
-    progress = list(
+    return targets, standing_list, target_table
+
+
+def _visible_task_progress(request, plan, task, month):
+    """The narratives on `task` up to `month` the user may read, the latest months first."""
+    return list(
         visible_progress(
             request.user,
             ProgressReport.objects.filter(task=task, report__plan=plan, report__month__lte=month),
         )
         .select_related("report__unit")
-        .order_by("report__unit__position", "-report__month")
+        .order_by("-report__month", "report__unit__position")
     )
+
+
+def _task_page(request, plan, task, month):
+    """Everything the task page shows for this reader, rendered (cached by task_detail)."""
+    prefetch_related_objects([task], "assignments__unit__members", "targets")
+    targets, standing_list, target_table = _task_targets(plan, task, month)
+    status = task_statuses([task], month, standing_map(standing_list), latest_self_statuses(plan, month))[task.pk]
+    progress = _visible_task_progress(request, plan, task, month)
     progress_table = ProgressTable(progress)
-    export = request.GET.get("export")
-    if export == "xlsx":
-        return export_table(request, progress_table, f"任务{task.number}-月度进展.xlsx", f"任务{task.number}")
-    if export == "targets":
-        return export_table(request, target_table, f"任务{task.number}-指标.xlsx", f"任务{task.number}指标")
+    RequestConfig(request, paginate={"per_page": PROGRESS_PER_PAGE}).configure(progress_table)
     units = units_assigned_to_task(task.assignments.all())
     by_cell = {(p.report.unit_id, p.report.month): p for p in progress}
     months = list(range(1, month + 1))
@@ -99,25 +125,20 @@ def task_detail(request, number):
         {"unit": unit, "cells": [_progress_cell(by_cell.get((unit.pk, m))) for m in months]}
         for unit in units
     ]
-    coordination = [p for p in progress if p.needs_coordination]
-    context = page_context(
-        request,
-        plan,
-        as_of,
-        task=task,
-        status=Status(status),
-        lead_units=task.lead_units(),
-        responsible_units=task.responsible_units(),
-        target_charts=[
-            (s, f"fig-target-{s.target.pk}", charts.as_json(charts.target_figure(s, small=True))) for s in standing_list
+    return {
+        "status": Status(status),
+        "lead_units": task.lead_units(),
+        "responsible_units": task.responsible_units(),
+        "target_charts": [
+            (s, f"fig-target-{s.target.pk}", json_script(charts.as_json(charts.target_figure(s, small=True)), f"fig-target-{s.target.pk}"))
+            for s in standing_list
         ],
-        target_table=target_table,
-        progress_table=progress_table,
-        months=months,
-        grid=grid,
-        coordination=coordination,
-    )
-    return render(request, "tasks/task_detail.html", context)
+        "target_table_html": target_table.as_html(request) if standing_list else "",
+        "progress_table_html": progress_table.as_html(request),
+        "months": months,
+        "grid": grid,
+        "coordination": [p for p in progress if p.needs_coordination],
+    }
 
 
 def _progress_cell(progress):

@@ -1,6 +1,9 @@
+from django.core.cache import cache
 from django.urls import reverse
 
+from targets.models import Target
 from tasks.models import MonthlyReport, Task
+from tasks.services import approve_reports, reopen_report
 from tests import dashboard_seed
 from tests.personas import PersonasTestCase
 
@@ -104,3 +107,42 @@ class OverviewQueryCountTest(PersonasTestCase):
         dashboard_seed.grow(self.plan, staff=self.staff)
         with self.assertNumQueries(25):
             self.client.get(URL, {"month": 3})
+
+
+class OverviewCacheTest(PersonasTestCase):
+    """The overview's figures are cached per data version: a review changes what it shows at once."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        dashboard_seed.seed_months(cls.plan, [1, 2, 3], staff=cls.staff)
+        # A target no approved report has a value for yet (市科技局 reports the other 28).
+        target = Target.objects.filter(plan=cls.plan).exclude(reporting_unit=cls.kjj).order_by("code").first()
+        cls.april = dashboard_seed.report(cls.plan, target.reporting_unit, 4, status=MonthlyReport.Status.SUBMITTED)
+        dashboard_seed.value(cls.april, target, target.value)
+
+    def setUp(self):
+        cache.clear()
+
+    NOT_REPORTED_15 = '<div class="num">15</div><span class="status status-not_reported">未报送</span>'
+    NOT_REPORTED_14 = '<div class="num">14</div><span class="status status-not_reported">未报送</span>'
+
+    def test_it_serves_a_repeated_request_from_the_cache(self):
+        self.client.force_login(self.leader)
+        self.client.get(URL, {"month": 4})
+        with self.assertNumQueries(8):  # session, user, membership … and the data version: no figure query
+            response = self.client.get(URL, {"month": 4})
+        self.assertContains(response, self.NOT_REPORTED_15)
+
+    def test_it_shows_an_approval_right_after_it(self):
+        self.client.force_login(self.leader)
+        self.assertContains(self.client.get(URL, {"month": 4}), self.NOT_REPORTED_15)
+        approve_reports([self.april], self.staff)
+        self.assertContains(self.client.get(URL, {"month": 4}), self.NOT_REPORTED_14)
+
+    def test_it_drops_a_reopened_report_right_after_it(self):
+        approve_reports([self.april], self.staff)
+        self.client.force_login(self.jxj_liaison)
+        self.assertContains(self.client.get(URL, {"month": 4}), self.NOT_REPORTED_14)
+        reopen_report(self.april, self.staff, "数据口径有误")
+        self.assertContains(self.client.get(URL, {"month": 4}), self.NOT_REPORTED_15)

@@ -25,6 +25,7 @@ STATUS_COLOURS = {
     Status.NOT_REPORTED: "#6b7280",
 }
 TIME_COLOUR = "#9aa5b8"
+GROUPED_ABOVE = 100  # targets: above this, the completion chart has one bar per group, not per target
 STATE_ORDER = [
     SubmissionState.APPROVED,
     SubmissionState.ON_TIME,
@@ -83,7 +84,10 @@ def group_label(target):
 
 
 def completion_figure(standing_list):
-    """Overview: every target's completion % beside the progress expected by now, grouped."""
+    """Overview: every target's completion % beside the progress expected by now, grouped.
+
+    Above GROUPED_ABOVE targets (the synthetic district breakdowns), the targets of each group
+    counted by status instead (`_completion_by_group`)."""
     rows = sorted(
         standing_list,
         key=lambda s: (
@@ -93,7 +97,21 @@ def completion_figure(standing_list):
             s.target.code,
         ),
     )
-    groups = [group_label(s.target) for s in rows]
+    group_of = {}  # the label of each goal group / first task's area, translated once
+    groups = []
+    for s in rows:
+        target = s.target
+        if target.goal_section_id:
+            key = ("goal", target.goal_section_id)
+        else:
+            first = min(target.tasks.all(), key=lambda t: t.number, default=None)
+            key = ("task", first.section_id if first else None)
+        if key not in group_of:
+            group_of[key] = group_label(target)
+        groups.append(group_of[key])
+    if len(rows) > GROUPED_ABOVE:
+        return _completion_by_group(rows, groups)
+    words = _HoverWords()
     names = [f"{s.target.code} {s.target.name}" for s in rows]
     data = []
     # An empty first trace fixes the order of the categories (plotly takes it from the first trace
@@ -125,10 +143,11 @@ def completion_figure(standing_list):
                 cliponaxis=False,
                 marker={"color": STATUS_COLOURS[status]},
                 offsetgroup="completion",
-                hovertext=[_hover_target(rows[i]) for i in picked],
+                hovertext=[_hover_target(rows[i], words) for i in picked],
                 hoverinfo="text",
             )
         )
+    expected_words = _("%(name)s<br>应完成进度 %(share)s%%（时间进度 %(time)s%%）")
     data.append(
         dict(
             type="bar",
@@ -139,8 +158,7 @@ def completion_figure(standing_list):
             marker={"color": TIME_COLOUR},
             offsetgroup="time",
             hovertext=[
-                _("%(name)s<br>应完成进度 %(share)s%%（时间进度 %(time)s%%）")
-                % {"name": n, "share": s.expected_share, "time": s.time_progress}
+                expected_words % {"name": n, "share": s.expected_share, "time": s.time_progress}
                 for n, s in zip(names, rows)
             ],
             hoverinfo="text",
@@ -168,20 +186,85 @@ def completion_figure(standing_list):
     return {"data": data, "layout": layout}
 
 
-def _hover_target(standing):
+class _HoverWords:
+    """The hover texts' wording, translated once per figure rather than once per target."""
+
+    def __init__(self):
+        from targets.models import Target
+
+        self.target = _("目标：%(cmp)s %(value)s%(unit)s")
+        self.latest = _("最新值（%(month)s月）：%(value)s%(unit)s")
+        self.completion = _("完成率：%(c)s%%")
+        self.status = _("状态：%(s)s")
+        self.comparison = {value: str(label) for value, label in Target.Comparison.choices}
+        self.status_label = {status.value: str(status.label) for status in Status}
+
+
+def _completion_by_group(rows, groups):
+    """A plan with many targets (a district breakdown): per goal group / task area, its targets
+    counted by status, one stacked bar per group. A bar per target would be thousands of pixels
+    tall and megabytes of JSON; the target list (/targets/) has every target's figures."""
+    order = list(dict.fromkeys(groups))
+    counts = {group: {status: 0 for status in Status} for group in order}
+    for group, standing in zip(groups, rows):
+        counts[group][Status(standing.status)] += 1
+    totals = {group: sum(counts[group].values()) for group in order}
+    hover = _("%(group)s<br>%(status)s：%(count)s项（共%(total)s项）")
+    data = []
+    for status in Status:
+        if not any(counts[group][status] for group in order):
+            continue
+        label = str(status.label)
+        data.append(
+            dict(
+                type="bar",
+                name=label,
+                orientation="h",
+                y=order,
+                x=[counts[group][status] for group in order],
+                text=[str(counts[group][status]) if counts[group][status] else "" for group in order],
+                textposition="inside",
+                marker={"color": STATUS_COLOURS[status]},
+                hovertext=[
+                    hover % {"group": group, "status": label, "count": counts[group][status], "total": totals[group]}
+                    for group in order
+                ],
+                hoverinfo="text",
+            )
+        )
+    month = rows[0].month if rows else 12
+    layout = _layout(
+        _("各板块指标状态（截至%(month)s月底，共%(count)s项指标，逐项见指标列表）") % {"month": month, "count": len(rows)},
+        barmode="stack",
+        height=160 + 40 * len(order),
+        bargap=0.3,
+        margin={"l": 20, "r": 30, "t": 100, "b": 60},
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
+        xaxis={"title": {"text": _("指标数（项）")}, "gridcolor": "#e5e9f0"},
+        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 12}},
+    )
+    return {"data": data, "layout": layout}
+
+
+def _hover_target(standing, words=None):
+    words = words or _HoverWords()
     target = standing.target
     parts = [f"{target.code} {target.name}"]
     parts.append(
-        _("目标：%(cmp)s %(value)s%(unit)s")
-        % {"cmp": target.get_comparison_display(), "value": format_number(target.value), "unit": target.unit_of_measure}
+        words.target
+        % {
+            "cmp": words.comparison.get(target.comparison, target.comparison),
+            "value": format_number(target.value),
+            "unit": target.unit_of_measure,
+        }
     )
     if standing.value is not None:
         parts.append(
-            _("最新值（%(month)s月）：%(value)s%(unit)s")
+            words.latest
             % {"month": standing.value_month, "value": format_number(standing.value), "unit": target.unit_of_measure}
         )
-        parts.append(_("完成率：%(c)s%%") % {"c": standing.completion})
-    parts.append(_("状态：%(s)s") % {"s": standing.status_label})
+        parts.append(words.completion % {"c": standing.completion})
+    parts.append(words.status % {"s": words.status_label.get(standing.status, standing.status_label)})
     return "<br>".join(parts)
 
 

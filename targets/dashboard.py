@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from targets.progress import STATUS_ORDER, Status, latest_self_statuses, standings, task_statuses
 from tasks.models import MonthlyReport, Plan, ProgressReport, Section
-from tasks.reporting import SubmissionState, reporting_units, submission_state, was_on_time
+from tasks.reporting import SubmissionState, local_today, reporting_units, submission_state, was_on_time
 from targets.models import TargetValue
 
 
@@ -31,8 +31,99 @@ def plan_targets(plan):
     return plan.targets.select_related("reporting_unit", "goal_section").prefetch_related("tasks__section")
 
 
+class PrefetchedTasks(list):
+    """A target's tasks, attached by `attach_tasks`: `target.tasks.all()` returns this list."""
+
+    def all(self):
+        return self
+
+
+def attach_tasks(targets):
+    """Attach each target's tasks (with their section) in two queries, sharing the Task objects.
+
+    What `prefetch_related("tasks__section")` gives `target.tasks.all()`, without building one
+    queryset per target (about 0.1 ms each: 90 ms for a plan of 774 targets).
+    """
+    from targets.models import Target
+    from tasks.models import Task
+
+    targets = list(targets)
+    links = list(
+        Target.tasks.through.objects.filter(target_id__in=[t.pk for t in targets])
+        .order_by()
+        .values_list("target_id", "task_id")
+    )
+    tasks = {t.pk: t for t in Task.objects.filter(pk__in={task_id for _, task_id in links}).select_related("section")}
+    by_target = {}
+    for target_id, task_id in links:
+        by_target.setdefault(target_id, []).append(tasks[task_id])
+    for target in targets:
+        found = by_target.get(target.pk, [])
+        found.sort(key=lambda task: (task.plan_id, task.number))  # Task's ordering
+        if not hasattr(target, "_prefetched_objects_cache"):
+            target._prefetched_objects_cache = {}
+        target._prefetched_objects_cache["tasks"] = PrefetchedTasks(found)
+    return targets
+
+
+def plan_target_list(plan, tasks=True):
+    """The plan's targets as a list, with reporting unit, goal group and (`tasks`) tasks (3 queries)."""
+    targets = list(plan.targets.select_related("reporting_unit", "goal_section"))
+    return attach_tasks(targets) if tasks else targets
+
+
 def plan_tasks(plan):
     return plan.tasks.select_related("section").prefetch_related("targets", "assignments__unit__members")
+
+
+def _attach(obj, name, items):
+    cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name] = PrefetchedTasks(items)
+
+
+def plan_task_list(plan, targets):
+    """What `list(plan_tasks(plan))` gives, in 4 queries and without one queryset per related object.
+
+    `targets`: the plan's targets already loaded; `task.targets.all()` lists those same objects,
+    and each target's `target.tasks.all()` is set too (as `attach_tasks` does) from the same query.
+    On a plan of 774 targets and 946 assignments this takes 10 ms instead of 70 ms.
+    """
+    from django.db.models import Prefetch
+
+    from targets.models import Target
+    from tasks.models import TaskAssignment
+    from units.models import Unit
+
+    tasks = list(
+        plan.tasks.select_related("section").prefetch_related(
+            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("unit"))
+        )
+    )
+    by_id = {t.pk: t for t in targets}
+    task_by_id = {t.pk: t for t in tasks}
+    targets_of, tasks_of = {}, {}
+    for task_id, target_id in (
+        Target.tasks.through.objects.filter(task__plan=plan).order_by().values_list("task_id", "target_id")
+    ):
+        if target_id in by_id:
+            targets_of.setdefault(task_id, []).append(by_id[target_id])
+            tasks_of.setdefault(target_id, []).append(task_by_id[task_id])
+    for target in targets:
+        _attach(target, "tasks", sorted(tasks_of.get(target.pk, []), key=lambda task: task.number))
+    groups = {a.unit_id for task in tasks for a in task.assignments.all() if a.unit.is_group}
+    members_of = {}
+    if groups:
+        links = Unit.members.through.objects.filter(from_unit_id__in=groups).select_related("to_unit")
+        for link in links:
+            members_of.setdefault(link.from_unit_id, []).append(link.to_unit)
+    for members in members_of.values():
+        members.sort(key=lambda unit: (unit.position, unit.code))  # Unit's ordering
+    for task in tasks:
+        _attach(task, "targets", sorted(targets_of.get(task.pk, []), key=lambda t: (t.position, t.code)))
+        for assignment in task.assignments.all():
+            if assignment.unit.is_group:
+                _attach(assignment.unit, "members", members_of.get(assignment.unit_id, []))
+    return tasks
 
 
 def standing_map(standing_list):
@@ -81,17 +172,23 @@ def submission_grid(plan, units, months, today=None):
     reports = {
         (r.unit_id, r.month): r
         for r in MonthlyReport.objects.filter(plan=plan, unit_id__in=unit_ids, month__in=list(months))
+        # Only what the states need, and no ORDER BY (the default ordering joins plan and unit).
+        .only("unit_id", "month", "status", "is_late", "submitted_at")
+        .order_by()
     }
+    today = today or local_today()  # once, not once per cell
+    labels = {state: str(state.label) for state in SubmissionState}
+    late_label = _("%(state)s·逾期")
     grid, timeliness = {}, {}
     for unit in units:
         record = {"due": 0, "on_time": 0, "late": 0, "missing": 0, "returned": 0, "rate": ""}
         for month in months:
             report = reports.get((unit.pk, month))
             state = submission_state(plan, month, report, today)
-            label = str(SubmissionState(state).label)
+            label = labels[SubmissionState(state)]
             shown = state
             if report and report.is_late and state in (SubmissionState.APPROVED, SubmissionState.RETURNED):
-                label = _("%(state)s·逾期") % {"state": label}
+                label = late_label % {"state": label}
                 if state == SubmissionState.APPROVED:
                     shown = SubmissionState.LATE  # a timeliness map: late stays visible after approval
             grid[(unit.pk, month)] = (shown, label)
@@ -167,6 +264,6 @@ def section_summary(plan, targets, tasks, standing_by_target, status_by_task, op
 
 
 def plan_standings(plan, month):
-    targets = list(plan_targets(plan))
+    targets = plan_target_list(plan)
     standing_list = standings(targets, month)
     return targets, standing_list

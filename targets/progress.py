@@ -345,18 +345,21 @@ def task_status(target_statuses, self_statuses, month):
     return Status.ON_TRACK
 
 
-def latest_self_statuses(plan, month):
+def latest_self_statuses(plan, month, tasks=None):
     """{(task_id, unit_id): self_status} from each unit's latest approved progress report up to `month`.
 
-    One query, whatever the number of tasks, units and months.
+    One query, whatever the number of tasks, units and months. `tasks` (optional) limits it to
+    those tasks (a task's page needs only its own).
     """
     from tasks.models import MonthlyReport, ProgressReport
 
+    rows = ProgressReport.objects.filter(
+        report__plan=plan, report__status=MonthlyReport.Status.APPROVED, report__month__lte=month
+    )
+    if tasks is not None:
+        rows = rows.filter(task__in=[getattr(t, "pk", t) for t in tasks])
     rows = (
-        ProgressReport.objects.filter(
-            report__plan=plan, report__status=MonthlyReport.Status.APPROVED, report__month__lte=month
-        )
-        .order_by("report__month")
+        rows.order_by("report__month")
         .values_list("task_id", "report__unit_id", "self_status")
     )
     latest = {}

@@ -26,6 +26,8 @@ from targets.dashboard import (
     late_units,
     open_coordination,
     page_context,
+    plan_target_list,
+    plan_task_list,
     plan_targets,
     plan_tasks,
     section_summary,
@@ -55,10 +57,10 @@ def _status_cards(counts):
 
 def _overview_tables(plan, month):
     """The overview's data and its two tables (the figures the page shows, before caching)."""
-    targets = list(plan_targets(plan))
+    targets = plan_target_list(plan, tasks=False)
+    tasks = plan_task_list(plan, targets)  # also sets each target's tasks
     standing_list = standings(targets, month)
     by_target = standing_map(standing_list)
-    tasks = list(plan_tasks(plan))
     status_by_task = task_status_map(plan, tasks, month, by_target)
     open_items = list(open_coordination(plan, month))
     summary = SectionSummaryTable(section_summary(plan, targets, tasks, by_target, status_by_task, open_items))
@@ -118,7 +120,8 @@ def overview(request):
 
 
 def _target_table(request, plan, month, paginate):
-    filterset = TargetFilterSet(request.GET or None, queryset=plan_targets(plan), plan=plan)
+    # The table shows no task: no prefetch of the targets' tasks (90 ms on a 774-target plan).
+    filterset = TargetFilterSet(request.GET or None, queryset=plan_targets(plan).prefetch_related(None), plan=plan)
     targets = list(filterset.qs)
     updates = last_updates(targets, month)
     rows = [TargetRow(s, updates.get(s.target.pk)) for s in standings(targets, month)]

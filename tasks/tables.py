@@ -74,14 +74,28 @@ class ProgressTable(tables.Table):
         orderable = False
         empty_text = _("尚无进展报送。")
 
+    def _labels(self):
+        """Choice labels and the month wording, translated once per table rather than once per row."""
+        labels = self.__dict__.get("_label_cache")
+        if labels is None:
+            from tasks.models import MonthlyReport, ProgressReport
+
+            labels = self._label_cache = {
+                "month": str(_("%(m)s月")),
+                "report": {value: str(label) for value, label in MonthlyReport.Status.choices},
+                "self": {value: str(label) for value, label in ProgressReport.SelfStatus.choices},
+            }
+        return labels
+
     def render_month(self, value):
-        return _("%(m)s月") % {"m": value}
+        return self._labels()["month"] % {"m": value}
 
     def render_report_status(self, record):
-        return record.report.get_status_display()
+        status = record.report.status
+        return self._labels()["report"].get(status, status)
 
     def render_self_status(self, record):
-        return record.get_self_status_display() or "—"
+        return self._labels()["self"].get(record.self_status, record.self_status) or "—"
 
     def render_coordination(self, record):
         if not record.needs_coordination:

@@ -114,15 +114,17 @@ def _task_page(request, plan, task, month):
     """Everything the task page shows for this reader, rendered (cached by task_detail)."""
     prefetch_related_objects([task], "assignments__unit__members", "targets")
     targets, standing_list, target_table = _task_targets(plan, task, month)
-    status = task_statuses([task], month, standing_map(standing_list), latest_self_statuses(plan, month))[task.pk]
+    self_statuses = latest_self_statuses(plan, month, tasks=[task])
+    status = task_statuses([task], month, standing_map(standing_list), self_statuses)[task.pk]
     progress = _visible_task_progress(request, plan, task, month)
     progress_table = ProgressTable(progress)
     RequestConfig(request, paginate={"per_page": PROGRESS_PER_PAGE}).configure(progress_table)
     units = units_assigned_to_task(task.assignments.all())
     by_cell = {(p.report.unit_id, p.report.month): p for p in progress}
     months = list(range(1, month + 1))
+    labels = _CellLabels()
     grid = [
-        {"unit": unit, "cells": [_progress_cell(by_cell.get((unit.pk, m))) for m in months]}
+        {"unit": unit, "cells": [_progress_cell(by_cell.get((unit.pk, m)), labels) for m in months]}
         for unit in units
     ]
     return {
@@ -141,11 +143,23 @@ def _task_page(request, plan, task, month):
     }
 
 
-def _progress_cell(progress):
+class _CellLabels:
+    """The grid's labels, translated once per page rather than once per cell."""
+
+    def __init__(self):
+        self.self_status = {value: str(label) for value, label in ProgressReport._meta.get_field("self_status").flatchoices}
+        self.report_status = {value: str(label) for value, label in MonthlyReport.Status.choices}
+        self.reported = _("已报送")
+        self.with_status = _("%(label)s（%(status)s）")
+
+
+def _progress_cell(progress, labels=None):
     """One month of one unit in the grid: its self-assessment, or the report status if not approved."""
     if progress is None:
         return {"code": "none", "label": "—"}
-    label = progress.get_self_status_display() or _("已报送")
+    labels = labels or _CellLabels()
+    label = labels.self_status.get(progress.self_status, progress.self_status) or labels.reported
     if progress.report.status != MonthlyReport.Status.APPROVED:
-        label = _("%(label)s（%(status)s）") % {"label": label, "status": progress.report.get_status_display()}
+        status = labels.report_status.get(progress.report.status, progress.report.status)
+        label = labels.with_status % {"label": label, "status": status}
     return {"code": progress.self_status or "none", "label": label, "flag": progress.needs_coordination}

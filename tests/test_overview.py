@@ -102,10 +102,10 @@ class OverviewQueryCountTest(PersonasTestCase):
     def test_it_uses_the_same_number_of_queries_for_more_data(self):
         self.client.force_login(self.leader)
         dashboard_seed.seed_months(self.plan, [1], staff=self.staff, extra_units=1)
-        with self.assertNumQueries(25):
+        with self.assertNumQueries(22):
             self.client.get(URL, {"month": 3})
         dashboard_seed.grow(self.plan, staff=self.staff)
-        with self.assertNumQueries(25):
+        with self.assertNumQueries(22):
             self.client.get(URL, {"month": 3})
 
 

@@ -86,6 +86,45 @@ def _bump_report(report, user, reason=""):
 # Reports
 
 
+def _create_or_update(existing, new_object, *, after, fields, user, request, expected_version,
+                      conflict_message, before_save=None):
+    """Save `after` onto `existing` (or a new object) unless someone saved since the user looked.
+
+    `expected_version` is the version the user's form showed (0 or None: there was no row then).
+    An unchanged save does nothing; every real change bumps the version, keeps a history row
+    and an audit event with before and after.
+    """
+    if existing is None:
+        if expected_version:
+            raise EditConflict(conflict_message)
+        obj = new_object()
+        for field, new in after.items():
+            setattr(obj, field, new)
+        obj.updated_by = user
+        _save_with_history(obj, user)
+        record(AuditEvent.Action.CREATE, request=request, user=user, obj=obj, changes=_changes({}, after, fields))
+        return obj
+    if expected_version is not None and existing.version != expected_version:
+        raise EditConflict(conflict_message)
+    changes = _changes({field: getattr(existing, field) for field in fields}, after, fields)
+    if not changes:
+        return existing
+    for field, new in after.items():
+        setattr(existing, field, new)
+    if before_save:
+        before_save(existing)
+    existing.version += 1
+    existing.updated_by = user
+    _save_with_history(existing, user)
+    record(AuditEvent.Action.UPDATE, request=request, user=user, obj=existing, changes=changes)
+    return existing
+
+
+def _reset_closed_coordination(progress):
+    if not progress.needs_coordination:
+        progress.coordination_closed = False
+
+
 def get_or_create_report(plan, unit, month):
     """The unit's report for `month` of `plan`, created as an empty draft when missing."""
     if not isinstance(month, int) or not 1 <= month <= 12:
@@ -128,33 +167,17 @@ def save_target_value(report, target, *, value, note="", source="", user, expect
             .filter(target=target, unit_id=report.unit_id, month=report.month)
             .first()
         )
-        after = {"value": value, "note": note, "source": source}
-        if existing is None:
-            if expected_version:
-                raise EditConflict(_("该数值已被他人修改，请刷新后重试。"))
-            obj = TargetValue(
-                target=target, unit_id=report.unit_id, report=report, month=report.month, updated_by=user, **after
-            )
-            _save_with_history(obj, user)
-            record(
-                AuditEvent.Action.CREATE, request=request, user=user, obj=obj,
-                changes=_changes({}, after, VALUE_FIELDS),
-            )
-            return obj
-        if expected_version is not None and existing.version != expected_version:
-            raise EditConflict(_("该数值已被他人修改，请刷新后重试。"))
-        before = {field: getattr(existing, field) for field in VALUE_FIELDS}
-        changes = _changes(before, after, VALUE_FIELDS)
-        if not changes:
-            return existing
-        for field, new in after.items():
-            setattr(existing, field, new)
-        existing.report = report
-        existing.version += 1
-        existing.updated_by = user
-        _save_with_history(existing, user)
-        record(AuditEvent.Action.UPDATE, request=request, user=user, obj=existing, changes=changes)
-        return existing
+        return _create_or_update(
+            existing,
+            lambda: TargetValue(target=target, unit_id=report.unit_id, report=report, month=report.month),
+            after={"value": value, "note": note, "source": source},
+            fields=VALUE_FIELDS,
+            user=user,
+            request=request,
+            expected_version=expected_version,
+            conflict_message=_("该数值已被他人修改，请刷新后重试。"),
+            before_save=lambda obj: setattr(obj, "report", report),
+        )
 
 
 # Progress
@@ -218,31 +241,17 @@ def save_progress(
             raise NotEditable(_("该任务不由本单位报送。"))
         after = clean_progress(report, task, data)
         existing = ProgressReport.objects.select_for_update().filter(report=report, task=task).first()
-        if existing is None:
-            if expected_version:
-                raise EditConflict(_("该任务进展已被他人修改，请刷新后重试。"))
-            obj = ProgressReport(report=report, task=task, updated_by=user, **after)
-            _save_with_history(obj, user)
-            record(
-                AuditEvent.Action.CREATE, request=request, user=user, obj=obj,
-                changes=_changes({}, after, PROGRESS_FIELDS),
-            )
-            return obj
-        if expected_version is not None and existing.version != expected_version:
-            raise EditConflict(_("该任务进展已被他人修改，请刷新后重试。"))
-        before = {field: getattr(existing, field) for field in PROGRESS_FIELDS}
-        changes = _changes(before, after, PROGRESS_FIELDS)
-        if not changes:
-            return existing
-        for field, new in after.items():
-            setattr(existing, field, new)
-        if not existing.needs_coordination:
-            existing.coordination_closed = False
-        existing.version += 1
-        existing.updated_by = user
-        _save_with_history(existing, user)
-        record(AuditEvent.Action.UPDATE, request=request, user=user, obj=existing, changes=changes)
-        return existing
+        return _create_or_update(
+            existing,
+            lambda: ProgressReport(report=report, task=task),
+            after=after,
+            fields=PROGRESS_FIELDS,
+            user=user,
+            request=request,
+            expected_version=expected_version,
+            conflict_message=_("该任务进展已被他人修改，请刷新后重试。"),
+            before_save=_reset_closed_coordination,
+        )
 
 
 # Workflow

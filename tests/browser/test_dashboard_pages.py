@@ -3,83 +3,32 @@ package, /usr/bin/chromium), the charts render, the figures are right, and no re
 this server. Skipped when Chromium is missing, except under CI=true where that is a failure.
 """
 
-import os
-import shutil
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 
 from targets.models import Target
 from tasks.models import Plan
 from tests import dashboard_seed
+from tests.browser.base import SCREENSHOT_DIR, ChromiumTestCase
 from tests.personas import PASSWORD
 from units.accounts import create_account
 from units.models import Membership, Unit
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-IN_CI = os.environ.get("CI", "").lower() == "true"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-SCREENSHOT_DIR = Path(os.environ.get("BROWSER_SCREENSHOT_DIR", "/tmp"))
-
-if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)) and not IN_CI:
-    pytest.skip(
-        f"Chromium is not installed at {CHROMIUM} (apt-get install chromium fonts-noto-cjk); "
-        "the browser tests run in CI.",
-        allow_module_level=True,
-    )
 
 pytestmark = pytest.mark.browser
 
 
 @override_settings(AXES_ENABLED=False)
-class DashboardInBrowserTest(StaticLiveServerTestCase):
+class DashboardInBrowserTest(ChromiumTestCase):
     fixtures = ["plan_2023"]
-    host = "127.0.0.1"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        # Playwright's sync API runs an event loop in this thread; set only while this class runs,
-        # so that no other test (e.g. `check --deploy` in a subprocess) inherits it.
-        cls._async_unsafe_before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        if cls._async_unsafe_before is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe_before
-        super().tearDownClass()
 
     def setUp(self):
         self.plan = Plan.objects.get(code="2023")
         staff = create_account("staff", Membership.Role.STAFF, Unit.objects.get(code="kjj"), PASSWORD)
         create_account("leader", Membership.Role.LEADER, None, PASSWORD)
         dashboard_seed.seed_months(self.plan, [1, 2, 3, 4, 5, 6], staff=staff, extra_units=3)
-        self.requests = []
-        self.page = self.browser.new_page(viewport={"width": 1280, "height": 900})
-        self.page.on("request", lambda request: self.requests.append(request.url))
-        self.errors = []
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def tearDown(self):
-        self.page.close()
+        self.page = self.open_browser_page()
 
     def log_in(self):
         self.page.goto(f"{self.live_server_url}/accounts/login/")
@@ -96,11 +45,6 @@ class DashboardInBrowserTest(StaticLiveServerTestCase):
         name = path.strip("/").replace("/", "-") or "overview"
         self.page.screenshot(path=str(SCREENSHOT_DIR / f"dashboard-{name}-1280.png"), full_page=True)
         return self.page.content()
-
-    def assert_stayed_local(self):
-        outside = [url for url in self.requests if urlparse(url).hostname not in LOCAL_HOSTS and not url.startswith("data:")]
-        self.assertEqual(outside, [], "requests left this server")
-        self.assertEqual(self.errors, [], "JavaScript errors")
 
     def test_it_renders_every_dashboard_page_offline(self):
         self.log_in()

@@ -9,39 +9,21 @@ Skipped when Chromium is missing, except under CI=true where that is a failure.
 import io
 import os
 import re
-import shutil
 from decimal import Decimal
-from pathlib import Path
 from unittest import mock
-from urllib.parse import urlparse
 
 import pytest
 
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core import mail
 from django.core.management import call_command
 
 from targets.models import TargetValue
 from tasks.management.commands.seed_demo import DEFAULT_PASSWORD
 from tasks.models import MonthlyReport, Plan, ProgressReport
+from tests.browser.base import SCREENSHOT_DIR, ChromiumTestCase
 from units.models import Unit
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-IN_CI = os.environ.get("CI", "").lower() == "true"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-SCREENSHOT_DIR = Path(os.environ.get("BROWSER_SCREENSHOT_DIR", "/tmp"))
 TIMEOUT_MS = 10_000
-
-if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)) and not IN_CI:
-    pytest.skip(
-        f"Chromium is not installed at {CHROMIUM} (apt-get install chromium fonts-noto-cjk); "
-        "the browser tests run in CI.",
-        allow_module_level=True,
-    )
 
 pytestmark = pytest.mark.browser
 
@@ -62,32 +44,8 @@ PROGRESS = {
 OTHER_UNIT_ITEMS = ["大力培育创新产业集群", "打造人工智能发展高地", "高新技术企业数"]  # 市经信局's tasks, 市科技局's target
 
 
-class ReportingWorkflowInBrowserTest(StaticLiveServerTestCase):
+class ReportingWorkflowInBrowserTest(ChromiumTestCase):
     fixtures = ["plan_2023"]
-    host = "127.0.0.1"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        # Playwright's sync API runs an event loop in this thread; set only while this class runs,
-        # so that no other test (e.g. `check --deploy` in a subprocess) inherits it.
-        cls._async_unsafe_before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        if cls._async_unsafe_before is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe_before
-        super().tearDownClass()
 
     def setUp(self):
         self.plan = Plan.objects.get(code="2023")
@@ -103,17 +61,9 @@ class ReportingWorkflowInBrowserTest(StaticLiveServerTestCase):
         self.assertFalse(MonthlyReport.objects.filter(plan=self.plan, unit=self.unit, month=MONTH).exists())
         mail.outbox = []
 
-        self.requests = []
-        self.errors = []
-        self.context = self.browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        self.page = self.open_browser_page(locale="zh-CN")
         self.context.set_default_timeout(TIMEOUT_MS)
         self.context.set_default_navigation_timeout(TIMEOUT_MS)
-        self.page = self.context.new_page()
-        self.page.on("request", lambda request: self.requests.append(request.url))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def tearDown(self):
-        self.context.close()
 
     # Steps
 
@@ -177,11 +127,6 @@ class ReportingWorkflowInBrowserTest(StaticLiveServerTestCase):
 
     def screenshot(self, name):
         self.page.screenshot(path=str(SCREENSHOT_DIR / f"reporting-{name}.png"), full_page=True)
-
-    def assert_stayed_local(self):
-        outside = [url for url in self.requests if urlparse(url).hostname not in LOCAL_HOSTS and not url.startswith("data:")]
-        self.assertEqual(outside, [], "requests left this server")
-        self.assertEqual(self.errors, [], "JavaScript errors")
 
     # The workflow
 

@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
 
 from targets.models import Target, TargetValue
@@ -107,3 +108,37 @@ def xlsx_rows(response):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats"), response["Content-Type"]
     sheet = load_workbook(BytesIO(response.content)).active
     return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+class ReadOnlyPageTests:
+    """The access rules every dashboard page shares, for a TestCase with personas.
+
+    A subclass sets `page_url`; it also names the page's expected query count in
+    `assert_queries_constant_as_data_grows`.
+    """
+
+    page_url = None
+
+    def test_it_refuses_a_user_without_a_role(self):
+        self.client.force_login(self.outsider)
+        self.assertEqual(self.client.get(self.page_url).status_code, 403)
+
+    def test_it_redirects_anonymous_users_to_login(self):
+        response = self.client.get(self.page_url)
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("login"), response["Location"])
+
+    def test_it_allows_only_get(self):
+        self.client.force_login(self.leader)
+        self.assertEqual(self.client.post(self.page_url).status_code, 405)
+
+
+def assert_queries_constant_as_data_grows(testcase, url, expected):
+    """The page makes `expected` queries with one month of data, and still after `grow()`."""
+    testcase.client.force_login(testcase.leader)
+    seed_months(testcase.plan, [1], staff=testcase.staff, extra_units=1)
+    with testcase.assertNumQueries(expected):
+        testcase.client.get(url, {"month": 3})
+    grow(testcase.plan, staff=testcase.staff)
+    with testcase.assertNumQueries(expected):
+        testcase.client.get(url, {"month": 3})

@@ -4,7 +4,8 @@ from tests import dashboard_seed
 from tests.personas import PersonasTestCase
 
 
-class UnitDetailTest(PersonasTestCase):
+class UnitDetailTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
+    page_url = reverse("units:detail", args=["jxj"])
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -68,27 +69,8 @@ class UnitDetailTest(PersonasTestCase):
         self.client.force_login(self.leader)
         self.assertContains(self.client.get(self.url("jxj"), {"month": "x"}), "月份须为 1 至 12 的整数")
 
-    def test_it_refuses_a_user_without_a_role(self):
-        self.client.force_login(self.outsider)
-        self.assertEqual(self.client.get(self.url("jxj")).status_code, 403)
-
-    def test_it_redirects_anonymous_users_to_login(self):
-        response = self.client.get(self.url("jxj"))
-        self.assertEqual(response.status_code, 302)
-        self.assertIn(reverse("login"), response["Location"])
-
-    def test_it_allows_only_get(self):
-        self.client.force_login(self.leader)
-        self.assertEqual(self.client.post(self.url("jxj")).status_code, 405)
-
 
 class UnitDetailQueryCountTest(PersonasTestCase):
     def test_it_uses_the_same_number_of_queries_for_more_data(self):
         url = reverse("units:detail", args=["kjj"])
-        self.client.force_login(self.leader)
-        dashboard_seed.seed_months(self.plan, [1], staff=self.staff, extra_units=1)
-        with self.assertNumQueries(19):
-            self.client.get(url, {"month": 3})
-        dashboard_seed.grow(self.plan, staff=self.staff)
-        with self.assertNumQueries(19):
-            self.client.get(url, {"month": 3})
+        dashboard_seed.assert_queries_constant_as_data_grows(self, url, 19)

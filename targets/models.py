@@ -141,7 +141,11 @@ class TargetValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["target", "unit", "month"], name="value_unique_target_unit_month"),
         ]
-        indexes = [models.Index(fields=["target", "month"], name="value_target_month")]
+        indexes = [
+            models.Index(fields=["target", "month"], name="value_target_month"),
+            # The dashboards' data version reads the latest change per report (targets/cache.py).
+            models.Index(fields=["report", "updated_at"], name="value_report_updated"),
+        ]
 
     def __str__(self):
         return _("%(name)s %(month)s月 %(value)s") % {"name": self.target.name, "month": self.month, "value": self.value}

@@ -233,7 +233,11 @@ class ProgressReport(models.Model):
         verbose_name = _("月度进展")
         verbose_name_plural = _("月度进展")
         constraints = [models.UniqueConstraint(fields=["report", "task"], name="progress_unique_task_per_report")]
-        indexes = [models.Index(fields=["needs_coordination", "coordination_closed"], name="progress_coordination")]
+        indexes = [
+            models.Index(fields=["needs_coordination", "coordination_closed"], name="progress_coordination"),
+            # The dashboards' data version reads the latest change per report (targets/cache.py).
+            models.Index(fields=["report", "updated_at"], name="progress_report_updated"),
+        ]
 
     def __str__(self):
         return f"{self.report} · {self.task}"

@@ -79,8 +79,11 @@ def _save_with_history(obj, user, reason=""):
 
 
 def _bump_report(report, user, reason=""):
+    from targets.warm import schedule_warmup
+
     report.version += 1
     _save_with_history(report, user, reason)
+    schedule_warmup(report.plan)  # the dashboards' figures changed: refill their cache after commit
 
 
 # Reports

@@ -26,9 +26,14 @@ class BenchTests(PersonasTestCase):
         self.assertIn(f"Dataset real: 2023 {self.plan.title}", output)
         for label in (
             "floor (trivial view)", "overview /", "target list", "target detail", "task detail",
-            "unit list", "review queue", "liaison home", "quarterly workbook", "reminders ×200",
+            "task list", "unit list", "unit detail", "review queue", "liaison home", "quarterly workbook",
+            "reminders ×200",
         ):
             self.assertIn(label, output)
+        for label in ("overview / (miss)", "target list (miss)", "task detail (miss)", "unit list (miss)"):
+            self.assertIn(label, output)
+        # 4 lists + 22 task pages + 43 target pages, in Chinese and in English.
+        self.assertIn("138 of 138 pages cached", output)
         self.assertIn("median ms", output)
         self.assertIn("× floor", output)
         self.assertIn("200 emails sent", output)

@@ -90,18 +90,19 @@ class CeleryWorkerAndBeatTests(TransactionTestCase):
         call_command("migrate", verbosity=0, interactive=False)
         self.database_url = database_url(file_settings)
 
-    def start_worker(self, smtp_port):
+    def start_worker(self, smtp_port, bulletin=True, **extra_env):
         from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-        every_two_seconds, _created = IntervalSchedule.objects.get_or_create(
-            every=2, period=IntervalSchedule.SECONDS
-        )
-        PeriodicTask.objects.create(
-            name="integration-test-weekly-bulletin",
-            task="reports.tasks.send_weekly_bulletin",
-            interval=every_two_seconds,
-            kwargs='{"period": "2023-W20"}',
-        )
+        if bulletin:
+            every_two_seconds, _created = IntervalSchedule.objects.get_or_create(
+                every=2, period=IntervalSchedule.SECONDS
+            )
+            PeriodicTask.objects.create(
+                name="integration-test-weekly-bulletin",
+                task="reports.tasks.send_weekly_bulletin",
+                interval=every_two_seconds,
+                kwargs='{"period": "2023-W20"}',
+            )
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "wuhan_plan.settings",
@@ -116,6 +117,7 @@ class CeleryWorkerAndBeatTests(TransactionTestCase):
             "EMAIL_USE_TLS": "false",
             "EMAIL_TIMEOUT": "5",
             "REMINDER_RETRY_BASE_SECONDS": "1",
+            **extra_env,
         }
         self.log_path = self.workdir / "worker.log"
         log = open(self.log_path, "wb")
@@ -184,3 +186,63 @@ class CeleryWorkerAndBeatTests(TransactionTestCase):
         every few minutes, so count them in the worker's log)."""
         log = self.log_path.read_text(errors="replace")
         return len(re.findall(r"send_weekly_bulletin\[[0-9a-f-]+\] succeeded", log))
+
+
+def cache_url_beside(broker_url):
+    """The broker's Redis, another database number: the dashboards' cache the worker shares."""
+    base, _, db = broker_url.rpartition("/")
+    return f"{base}/{13 if db != '13' else 12}"
+
+
+@pytest.mark.integration
+class DashboardWarmupWorkerTests(CeleryWorkerAndBeatTests):
+    """An approval in the web process makes the real worker refill the shared cache (targets/warm.py)."""
+
+    test_it_runs_the_periodic_bulletin_end_to_end_exactly_once = None
+
+    def test_it_refills_the_overview_in_the_shared_cache_after_an_approval(self):
+        from unittest import mock
+
+        from django.test import Client, override_settings
+
+        from targets.cache import data_state
+        from targets.models import Target
+        from targets.tasks import warm_dashboard_cache
+        from tasks.models import MonthlyReport, Plan
+        from tasks.services import approve_reports
+        from tests import dashboard_seed
+        from units.models import Membership
+        from wuhan_plan.celery import app
+
+        cache_url = cache_url_beside(TEST_REDIS_URL)
+        cache_redis = redis.Redis.from_url(cache_url)
+        cache_redis.flushdb()
+        plan = Plan.objects.get(code="2023")
+        kjj = Unit.objects.get(code="kjj")
+        staff = Membership.objects.get(role=Membership.Role.STAFF).user
+        leader = Membership.objects.get(role=Membership.Role.LEADER).user
+        report = dashboard_seed.report(plan, kjj, 1, status=MonthlyReport.Status.SUBMITTED)
+        target = Target.objects.get(plan=plan, code="T08")
+        dashboard_seed.value(report, target, 9800)
+        client = Client()
+        client.force_login(leader)
+        caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}}
+        queue = warm_dashboard_cache.apply_async
+        with smtp_server() as (port, _server), override_settings(CACHES=caches), \
+                app.connection_for_write(TEST_REDIS_URL) as broker, \
+                mock.patch.object(warm_dashboard_cache, "apply_async",
+                                  lambda *args, **kwargs: queue(*args, connection=broker, **kwargs)):
+            worker = self.start_worker(port, bulletin=False, CACHE_URL=cache_url)
+            # It purges its queue as it starts: queue the warm-up only once it is listening.
+            self.wait_for(lambda: " ready." in self.log_path.read_text(errors="replace"), worker, "worker ready")
+            self.assertNotContains(client.get("/"), "截至1月底")  # nothing approved yet
+            approve_reports([report], staff)  # autocommit: the warm-up is queued at once
+            version = data_state(plan).version
+            pattern = f"*dash:v1:{plan.pk}:{version}:zh-hans:overview:*"
+            self.wait_for(lambda: cache_redis.keys(pattern) and cache_redis.keys(f"*:{version}:en:overview:*"),
+                          worker, "the overview cached by the worker in both languages")
+            with self.assertNumQueries(8):  # session, user, membership … the data version: a hit
+                response = client.get("/")
+        self.assertContains(response, "截至1月底")
+        self.assertContains(response, "9,800")
+        self.assertIn("warm_dashboard_cache", self.worker_log())

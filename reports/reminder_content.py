@@ -18,15 +18,8 @@ from reports.models import ReminderMessage
 from reports.reminder_calendar import month_period, plan_for
 from targets.models import Target, TargetValue
 from targets.progress import STATUS_ORDER, Status, count_by_status, standing_for, standings
-from tasks.models import MonthlyReport, deadline_for
-from tasks.reporting import (
-    SubmissionState,
-    reporting_month_for,
-    reporting_units,
-    submission_state,
-    targets_for_unit,
-    tasks_for_unit,
-)
+from tasks.models import MonthlyReport, TaskAssignment, deadline_for
+from tasks.reporting import SubmissionState, reporting_month_for, reporting_units, submission_state
 from units.models import Membership, Unit
 
 Kind = ReminderMessage.Kind
@@ -221,17 +214,63 @@ def _weekly_context(plan, period):
     }
 
 
-def _unit_context(plan, period, unit):
-    report = MonthlyReport.objects.filter(plan=plan, unit=unit, month=period.month).first()
-    return {
-        "unit": unit,
-        "deadline": deadline_for(plan, period.month),
-        "report": report,
-        "report_state": report.get_status_display() if report else _("未填报"),
-        "tasks": list(tasks_for_unit(plan, unit)),
-        "targets": list(targets_for_unit(plan, unit)),
-        "link": _absolute(reverse("reporting:my_unit")),
+def _tasks_by_unit(plan, unit_ids):
+    """{unit pk: [tasks]} as tasks_for_unit gives them (named directly or through a group), in bulk."""
+    groups = {pk: [] for pk in unit_ids}
+    for member_id, group_id in Unit.members.through.objects.filter(to_unit_id__in=unit_ids).values_list(
+        "to_unit_id", "from_unit_id"
+    ):
+        groups[member_id].append(group_id)
+    assigned = {}  # assigned unit pk → {task pk: task}
+    wanted = set(unit_ids).union(*groups.values())
+    for assignment in TaskAssignment.objects.filter(task__plan=plan, unit_id__in=wanted).select_related("task"):
+        assigned.setdefault(assignment.unit_id, {})[assignment.task_id] = assignment.task
+    result = {}
+    for pk in unit_ids:
+        tasks = {}
+        for assigned_id in (pk, *groups[pk]):
+            tasks.update(assigned.get(assigned_id, {}))
+        result[pk] = sorted(tasks.values(), key=lambda task: task.number)  # unique in a plan
+    return result
+
+
+def _targets_by_unit(plan, unit_ids):
+    """{unit pk: [targets]} as targets_for_unit gives them, in bulk."""
+    result = {pk: [] for pk in unit_ids}
+    for target in plan.targets.filter(reporting_unit_id__in=unit_ids).order_by("position", "code"):
+        result[target.reporting_unit_id].append(target)
+    return result
+
+
+def unit_contexts(plan, period, units):
+    """{unit pk: the unit's part of its notice, reminder or overdue email} for `units`.
+
+    Four queries however many units: a run loads every unit it writes to at once instead of
+    repeating the look-ups for each liaison (a unit often has several).
+    """
+    units = {unit.pk: unit for unit in units}
+    if not units:
+        return {}
+    reports = {
+        r.unit_id: r for r in MonthlyReport.objects.filter(plan=plan, month=period.month, unit_id__in=units)
     }
+    tasks = _tasks_by_unit(plan, list(units))
+    targets = _targets_by_unit(plan, list(units))
+    deadline = deadline_for(plan, period.month)
+    link = _absolute(reverse("reporting:my_unit"))
+    contexts = {}
+    for pk, unit in units.items():
+        report = reports.get(pk)
+        contexts[pk] = {
+            "unit": unit,
+            "deadline": deadline,
+            "report": report,
+            "report_state": report.get_status_display() if report else _("未填报"),
+            "tasks": tasks[pk],
+            "targets": targets[pk],
+            "link": link,
+        }
+    return contexts
 
 
 def _outstanding_context(plan, period):
@@ -289,37 +328,74 @@ def quarterly_attachment(plan, period):
     return (workbook.quarterly_filename(plan, period.quarter), content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+class Composer:
+    """Renders the emails of one kind and period, loading what they share once.
+
+    The plan, the period-wide part (weekly, summary, quarterly, the staff's overdue list), the
+    quarterly workbook and each unit's part are looked up on first use and kept for the
+    composer's life: a run sends every message from the data as they stood when it began,
+    instead of querying them again for each of its 200 recipients.
+    """
+
+    def __init__(self, kind, period, plan=None):
+        self.kind = kind
+        self.period = period
+        self.plan = plan or plan_for(kind, period)
+        self._shared = None
+        self._units = {}
+        self._attachments = None
+
+    def preload_units(self, units):
+        """Load the part of every unit in `units` not loaded yet, in one go (see unit_contexts)."""
+        missing = {unit.pk: unit for unit in units if unit.pk not in self._units}
+        self._units.update(unit_contexts(self.plan, self.period, missing.values()))
+
+    def _part(self, recipient):
+        kind, plan, period = self.kind, self.plan, self.period
+        if kind in (Kind.WEEKLY, Kind.MONTHLY_SUMMARY, Kind.QUARTERLY) or recipient.unit is None:
+            if self._shared is None:
+                builder = {
+                    Kind.WEEKLY: _weekly_context,
+                    Kind.MONTHLY_SUMMARY: _summary_context,
+                    Kind.QUARTERLY: _quarterly_context,
+                }.get(kind, _outstanding_context)  # else the bureau staff's copy of the overdue list
+                self._shared = builder(plan, period)
+            return self._shared
+        self.preload_units([recipient.unit])
+        return self._units[recipient.unit.pk]
+
+    def context(self, recipient):
+        context = {
+            "kind": self.kind,
+            "kind_label": Kind(self.kind).label,
+            "period": self.period,
+            "plan": self.plan,
+            "recipient": recipient,
+        }
+        context.update(self._part(recipient))
+        return context
+
+    def attachments(self):
+        if self.kind != Kind.QUARTERLY:
+            return []
+        if self._attachments is None:
+            self._attachments = [quarterly_attachment(self.plan, self.period)]
+        return self._attachments
+
+    def compose(self, recipient, with_attachments=True):
+        """The EmailMultiAlternatives for one recipient."""
+        return build_email(
+            template_for(self.kind, recipient.unit is not None),
+            self.context(recipient),
+            [recipient.email],
+            self.attachments() if with_attachments else [],
+        )
+
+
 def context_for(kind, period, recipient, plan=None):
-    plan = plan or plan_for(kind, period)
-    context = {
-        "kind": kind,
-        "kind_label": Kind(kind).label,
-        "period": period,
-        "plan": plan,
-        "recipient": recipient,
-    }
-    if kind == Kind.WEEKLY:
-        context.update(_weekly_context(plan, period))
-    elif kind == Kind.MONTHLY_SUMMARY:
-        context.update(_summary_context(plan, period))
-    elif kind == Kind.QUARTERLY:
-        context.update(_quarterly_context(plan, period))
-    elif recipient.unit is not None:
-        context.update(_unit_context(plan, period, recipient.unit))
-    else:  # the bureau staff's copy of the overdue list
-        context.update(_outstanding_context(plan, period))
-    return context
+    return Composer(kind, period, plan).context(recipient)
 
 
 def compose(kind, period, recipient, plan=None, with_attachments=True):
-    """The EmailMultiAlternatives for one recipient."""
-    plan = plan or plan_for(kind, period)
-    attachments = []
-    if kind == Kind.QUARTERLY and with_attachments:
-        attachments.append(quarterly_attachment(plan, period))
-    return build_email(
-        template_for(kind, recipient.unit is not None),
-        context_for(kind, period, recipient, plan),
-        [recipient.email],
-        attachments,
-    )
+    """The EmailMultiAlternatives for one recipient (a Composer renders many)."""
+    return Composer(kind, period, plan).compose(recipient, with_attachments)

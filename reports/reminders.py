@@ -43,7 +43,7 @@ import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -71,6 +71,7 @@ from reports.reminder_calendar import (  # noqa: F401  (the calendar is part of 
 )
 from reports.reminder_content import (  # noqa: F401  (who gets what is part of this module's API)
     NOT_SUBMITTED,
+    Composer,
     Recipient,
     bureau_staff,
     compose,
@@ -100,22 +101,58 @@ STALE_SENDING_MINUTES = 15
 # Recording and sending ----------------------------------------------------------------------
 
 
-def prepare(kind, period):
+def prepare(kind, period, recipients=None):
     """Record a pending message for every recipient of `kind` for `period` not already recorded.
 
     Returns the rows this call created. Safe to run twice or concurrently: the unique
     (kind, period, recipient) constraint lets only one row exist, whoever creates it.
+    `recipients` defaults to recipients_for(kind, period).
     """
-    plan = plan_for(kind, period)
+    if recipients is None:
+        recipients = recipients_for(kind, period, plan_for(kind, period))
+    new_rows = _unrecorded(kind, period, recipients)
+    if not new_rows:
+        return []
+    if connection.features.can_return_rows_from_bulk_insert:  # the rows need their ids to be queued
+        try:
+            with transaction.atomic():
+                return ReminderMessage.objects.bulk_create(new_rows)  # one INSERT, not one per recipient
+        except IntegrityError:  # another process recorded some of them since our look-up
+            pass
+    return _record_one_by_one(kind, period, new_rows)
+
+
+def _unrecorded(kind, period, recipients):
+    """Unsaved rows for the recipients without one yet, in the recipients' order.
+
+    One row per address, the first recipient's, as get_or_create one by one used to give.
+    """
+    recorded = set(
+        ReminderMessage.objects.filter(kind=kind, period=period.code).values_list("recipient", flat=True)
+    )
+    rows = []
+    for recipient in recipients:
+        if recipient.email not in recorded:
+            recorded.add(recipient.email)
+            rows.append(
+                ReminderMessage(
+                    kind=kind, period=period.code, recipient=recipient.email, user=recipient.user, unit=recipient.unit
+                )
+            )
+    return rows
+
+
+def _record_one_by_one(kind, period, new_rows):
+    """prepare() racing another process: each row in its own transaction, keeping what this call made."""
     created_rows = []
-    for recipient in recipients_for(kind, period, plan):
+    for new in new_rows:
         try:
             with transaction.atomic():
                 row, created = ReminderMessage.objects.get_or_create(
                     kind=kind,
                     period=period.code,
-                    recipient=recipient.email,
-                    defaults={"user": recipient.user, "unit": recipient.unit},
+                    recipient=new.recipient,
+                    defaults={"user": new.user, "unit": new.unit},
                 )
         except IntegrityError:  # another process created it between our look-up and insert
             continue
@@ -167,25 +204,52 @@ def deliver(message_id, final_attempt=True):
     if not claim(message_id):
         return False
     row = ReminderMessage.objects.select_related("user", "unit").get(pk=message_id)
+    return _send_claimed(row, None, final_attempt)
+
+
+def _deliver_loaded(row, composer, final_attempt=True):
+    """deliver() for a row read beforehand (run_now reads them all at once): the same claim."""
+    if not claim(row.pk):  # another sender has it
+        return False
+    row.attempts += 1  # what the claim did in the database, for the log
+    return _send_claimed(row, composer, final_attempt)
+
+
+def _send_claimed(row, composer, final_attempt):
+    """Compose and send a row this process has claimed, then record the outcome in one update.
+
+    `composer` renders the row's kind and period (run_now shares one across its messages);
+    None renders this one message through compose(). The subject goes in the update that
+    records the outcome rather than in one of its own before the send.
+    """
+    subject = None
     try:
-        period = parse_period(row.kind, row.period)
-        email = compose(row.kind, period, recipient_of(row))
-        ReminderMessage.objects.filter(pk=row.pk).update(subject=email.subject[:300])
+        if composer is None:  # one message: through this module's compose(), the seam tests patch
+            email = compose(row.kind, parse_period(row.kind, row.period), recipient_of(row))
+        else:
+            email = composer.compose(recipient_of(row))
+        subject = email.subject[:300]
         email.send(fail_silently=False)
     except Exception as error:
-        transient = _is_transient(error)
-        status = ReminderMessage.Status.PENDING if transient and not final_attempt else ReminderMessage.Status.FAILED
-        ReminderMessage.objects.filter(pk=row.pk, status=ReminderMessage.Status.SENDING).update(
-            status=status, error=f"{type(error).__name__}: {error}"[:2000]
-        )
-        logger.warning("reminder %s to %s failed (attempt %s): %s", row.pk, row.recipient, row.attempts, error)
-        if transient:
+        if _record_failure(row, error, subject, final_attempt):
             raise TransientDeliveryError(str(error)) from error
         raise
     ReminderMessage.objects.filter(pk=row.pk).update(
-        status=ReminderMessage.Status.SENT, sent_at=timezone.now(), error=""
+        status=ReminderMessage.Status.SENT, sent_at=timezone.now(), error="", subject=subject
     )
     return True
+
+
+def _record_failure(row, error, subject, final_attempt):
+    """Back to pending for a retry, or failed. True when a retry may cure the error."""
+    transient = _is_transient(error)
+    status = ReminderMessage.Status.PENDING if transient and not final_attempt else ReminderMessage.Status.FAILED
+    fields = {"status": status, "error": f"{type(error).__name__}: {error}"[:2000]}
+    if subject is not None:  # rendered before the send failed: shown in the list like a sent one's
+        fields["subject"] = subject
+    ReminderMessage.objects.filter(pk=row.pk, status=ReminderMessage.Status.SENDING).update(**fields)
+    logger.warning("reminder %s to %s failed (attempt %s): %s", row.pk, row.recipient, row.attempts, error)
+    return transient
 
 
 def reopen_for_resend(message_id):
@@ -236,21 +300,37 @@ class RunResult:
 
 
 def run_now(kind, period, dry_run=False, retry_failed=False):
-    """Record and send `kind` for `period` in this process, as the command does."""
+    """Record and send `kind` for `period` in this process, as the command does.
+
+    Each message is claimed and marked exactly as deliver() does it, one by one; what they
+    share (the rows, the plan, each unit's tasks and targets) is loaded once for the run.
+    """
     result = RunResult(period=period)
-    result.recipients = recipients_for(kind, period)
+    plan = plan_for(kind, period)
+    result.recipients = recipients_for(kind, period, plan)
     if dry_run:
         return result
-    result.created = len(prepare(kind, period))
+    result.created = len(prepare(kind, period, result.recipients))
     if retry_failed:
-        for pk in ReminderMessage.objects.filter(
-            kind=kind, period=period.code, status=ReminderMessage.Status.FAILED
-        ).values_list("pk", flat=True):
-            reopen_for_resend(pk)
-    for pk in pending_ids(kind, period):
+        _reopen_failed(kind, period)
+    rows = list(
+        ReminderMessage.objects.filter(kind=kind, period=period.code, status=ReminderMessage.Status.PENDING)
+        .select_related("user", "unit")
+        .order_by("pk")
+    )
+    composer = Composer(kind, period, plan)
+    composer.preload_units({row.unit_id: row.unit for row in rows if row.unit_id}.values())
+    for row in rows:
         try:
-            if deliver(pk, final_attempt=True):
+            if _deliver_loaded(row, composer):
                 result.sent += 1
         except Exception as error:  # recorded on the row; report it and go on with the others
-            result.failed.append((ReminderMessage.objects.get(pk=pk), error))
+            result.failed.append((ReminderMessage.objects.get(pk=row.pk), error))
     return result
+
+
+def _reopen_failed(kind, period):
+    """--retry-failed: every failed message of the run back to pending, as reopen_for_resend does one."""
+    ReminderMessage.objects.filter(
+        kind=kind, period=period.code, status=ReminderMessage.Status.FAILED, kind__in=PERIODIC_KINDS
+    ).update(status=ReminderMessage.Status.PENDING)

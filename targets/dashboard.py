@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from targets.progress import STATUS_ORDER, Status, latest_self_statuses, standings, task_statuses
+from targets.progress import STATUS_ORDER, Status, latest_self_statuses, standings, statuses, task_statuses
 from tasks.models import MonthlyReport, Plan, ProgressReport, Section
 from tasks.reporting import SubmissionState, local_today, reporting_units, submission_state, was_on_time
 from targets.models import TargetValue
@@ -140,6 +140,7 @@ def last_updates(targets, month):
     rows = (
         TargetValue.objects.approved()
         .filter(target_id__in=reporting_unit.keys(), month__lte=month)
+        .order_by()  # the default ordering would join target, plan and unit only to be dropped
         .values("target_id", "unit_id")
         .annotate(last=Max("updated_at"))
     )
@@ -267,3 +268,27 @@ def plan_standings(plan, month):
     targets = plan_target_list(plan)
     standing_list = standings(targets, month)
     return targets, standing_list
+
+
+class _TargetStatus:
+    """What `task_statuses` reads of a target's standing: its status only."""
+
+    __slots__ = ("status",)
+
+    def __init__(self, status):
+        self.status = status
+
+
+def target_status_map(targets, month):
+    """{target_id: an object with the `status` of its standing at `month`}, for pages that show no
+    figure of the targets (the task list): `progress.statuses`, without forecasts."""
+    return {pk: _TargetStatus(status) for pk, status in statuses(targets, month).items()}
+
+
+def open_coordination_counts(plan, month):
+    """{task_id: number of open coordination matters}: what `open_coordination` lists, counted
+    in one query of task ids (no join of tasks and units, no ORDER BY, no model per row)."""
+    counts = {}
+    for task_id in open_coordination(plan, month).order_by().values_list("task_id", flat=True):
+        counts[task_id] = counts.get(task_id, 0) + 1
+    return counts

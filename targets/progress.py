@@ -240,10 +240,15 @@ def approved_values_by_target(targets, month):
     return by_target
 
 
+def latest_value(monthly_values):
+    """(month, value) of the latest of approved {month: value}; (None, None) when there is none."""
+    value_month = max(monthly_values) if monthly_values else None
+    return value_month, (monthly_values[value_month] if value_month else None)
+
+
 def standing_for(target, month, monthly_values):
     """The standing of one target at `month`, given its approved {month: value} up to then."""
-    value_month = max(monthly_values) if monthly_values else None
-    value = monthly_values[value_month] if value_month else None
+    value_month, value = latest_value(monthly_values)
     return Standing(
         target=target,
         month=month,
@@ -263,6 +268,14 @@ def standings(targets, month):
     targets = list(targets)
     values = approved_values_by_target(targets, month)
     return [standing_for(t, month, values[t.pk]) for t in targets]
+
+
+def statuses(targets, month):
+    """{target_id: status at `month`}: the status `standings` gives, without completion or forecast
+    (for pages that show no figure of the targets)."""
+    targets = list(targets)
+    values = approved_values_by_target(targets, month)
+    return {t.pk: status_for(t, latest_value(values[t.pk])[1], month) for t in targets}
 
 
 def count_by_status(standing_list):

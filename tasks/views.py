@@ -4,8 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import json_script
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
@@ -16,12 +17,14 @@ from targets.cache import cached, query_key, reader_scope
 from targets.dashboard import (
     current_plan,
     last_updates,
-    open_coordination,
+    open_coordination_counts,
     page_context,
-    plan_tasks,
+    plan_task_list,
     standing_map,
+    target_status_map,
     task_status_map,
 )
+from targets.models import Target
 from targets.progress import Status, latest_self_statuses, standings, task_statuses
 from targets.tables import TargetRow, TargetTable
 from tasks.models import MonthlyReport, ProgressReport
@@ -40,24 +43,52 @@ def visible_progress(user, queryset):
     return queryset.filter(Q(report__status=MonthlyReport.Status.APPROVED) | Q(report__unit_id__in=editable_unit_ids(user)))
 
 
+# What the task list reads of a target: its status (`target_status_map`) and its place in a task.
+_STATUS_FIELDS = ("id", "kind", "value", "comparison", "baseline", "monthly_profile", "reporting_unit", "position", "code")
+
+
+def _task_list_table(request, plan, month):
+    """The task table at `month`: every task of the plan with its status and open coordination matters.
+
+    Only approved figures and approved narratives count, so the table is the same for every reader.
+    Constant queries: the targets (only the fields the status needs, no ORDER BY), the tasks with
+    their assignments, links and group members (`plan_task_list`, 4), the approved values, the
+    latest self-assessments and the open coordination matters (task ids only).
+    """
+    targets = list(Target.objects.filter(plan=plan).only(*_STATUS_FIELDS).order_by())
+    tasks = plan_task_list(plan, targets)
+    linked = {t.pk: t for task in tasks for t in task.targets.all()}
+    by_target = target_status_map(list(linked.values()), month)
+    status_by_task = task_status_map(plan, tasks, month, by_target)
+    open_counts = open_coordination_counts(plan, month)
+    table = TaskTable([TaskRow(t, status_by_task[t.pk], open_counts.get(t.pk, 0), month) for t in tasks])
+    RequestConfig(request, paginate=False).configure(table)
+    return table
+
+
 @login_required
 @require_GET
 def task_list(request):
     require_role(request.user)
     plan = current_plan()
     as_of = as_of_month(request, plan)
-    tasks = list(plan_tasks(plan).prefetch_related("assignments__unit"))
-    targets = {t.pk: t for task in tasks for t in task.targets.all()}
-    by_target = standing_map(standings(targets.values(), as_of.month))
-    status_by_task = task_status_map(plan, tasks, as_of.month, by_target)
-    open_counts = {}
-    for item in open_coordination(plan, as_of.month):
-        open_counts[item.task_id] = open_counts.get(item.task_id, 0) + 1
-    table = TaskTable([TaskRow(t, status_by_task[t.pk], open_counts.get(t.pk, 0), as_of.month) for t in tasks])
-    RequestConfig(request, paginate=False).configure(table)
-    if request.GET.get("export") == "xlsx":
+    if request.GET.get("export") == "xlsx":  # never cached
+        table = _task_list_table(request, plan, as_of.month)
         return export_table(request, table, _("重点任务-%(month)s月.xlsx") % {"month": as_of.month}, _("重点任务"))
-    return render(request, "tasks/task_list.html", page_context(request, plan, as_of, table=table))
+    built = {}
+
+    def table():  # built once per request, and only on a miss or when the context is read (tests)
+        if "table" not in built:
+            built["table"] = _task_list_table(request, plan, as_of.month)
+        return built["table"]
+
+    def build():
+        return {"table_html": table().as_html(request)}
+
+    # The same for every reader (approved data only) and for every day of the month: no scope, no date.
+    page = cached(plan, ("tasklist", as_of.month, query_key(request)), build, request)
+    context = page_context(request, plan, as_of, **page, table=SimpleLazyObject(table))
+    return render(request, "tasks/task_list.html", context)
 
 
 @login_required

@@ -4,6 +4,7 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,7 +18,13 @@ from reports.exports import export_table
 from targets import charts
 from targets.asof import as_of_month
 from targets.cache import cached, query_key
-from targets.dashboard import current_plan, last_updates, page_context, plan_targets, submission_grid
+from targets.dashboard import (
+    attach_tasks,
+    current_plan,
+    last_updates,
+    page_context,
+    submission_grid,
+)
 from targets.progress import count_by_status, standings
 from targets.tables import TargetRow, TargetTable
 from tasks.models import MonthlyReport, TaskAssignment, deadline_for
@@ -110,42 +117,70 @@ def unit_list(request):
     return render(request, "units/unit_list.html", context)
 
 
-@login_required
-@require_GET
-def unit_detail(request, code):
-    require_role(request.user)
-    plan = current_plan()
-    unit = get_object_or_404(Unit.objects.prefetch_related("members", "groups"), code=code)
-    as_of = as_of_month(request, plan)
-    month = as_of.month
-    group_ids = [g.pk for g in unit.groups.all()]
-    assignments = list(
+def _unit_tasks(plan, unit, group_ids, month):
+    """The rows of a unit's task table: each task it is named for, directly or through a group."""
+    assignments = (
         TaskAssignment.objects.filter(task__plan=plan, unit_id__in=[unit.pk, *group_ids])
         .select_related("task__section", "unit")
         .order_by("task__number", "role")
     )
+    roles = {value: str(label) for value, label in TaskAssignment.Role.choices}  # once per page, not per row
+    as_member = _("%(role)s（作为%(group)s成员）")
     tasks = []
     for assignment in assignments:
         if tasks and tasks[-1]["task"].pk == assignment.task_id:
             continue
-        role = assignment.get_role_display()
+        role = roles.get(assignment.role, assignment.role)
         if assignment.unit_id != unit.pk:
-            role = _("%(role)s（作为%(group)s成员）") % {"role": role, "group": assignment.unit.name}
-        url = reverse("tasks:detail", args=[assignment.task.number]) + f"?month={as_of.month}"
+            role = as_member % {"role": role, "group": assignment.unit.name}
+        url = reverse("tasks:detail", args=[assignment.task.number]) + f"?month={month}"
         tasks.append({"task": assignment.task, "role": role, "url": url})
-    task_table = UnitTaskTable(tasks, prefix="k-")
-    targets = list(plan_targets(plan).filter(reporting_unit=unit))
+    return tasks
+
+
+def _groups_and_members(unit):
+    """The groups `unit` belongs to and the members it has (a group), from one query of the links."""
+    links = Unit.members.through.objects.filter(Q(from_unit=unit) | Q(to_unit=unit)).select_related("from_unit", "to_unit")
+    groups, members = [], []
+    for link in links:
+        if link.to_unit_id == unit.pk:
+            groups.append(link.from_unit)
+        if link.from_unit_id == unit.pk:
+            members.append(link.to_unit)
+
+    def order(u):  # Unit's ordering
+        return u.position, u.code
+
+    return sorted(groups, key=order), sorted(members, key=order)
+
+
+def _unit_detail_data(request, plan, unit, month):
+    """Everything a unit's page shows at `month`, before rendering: the same for every reader
+    (approved figures, and the unit's reporting record, which no reader sees more of).
+
+    Constant queries: the unit's groups and members (one query of the links), its assignments, its
+    targets with their tasks (`attach_tasks`: the chart groups targets by task area), the approved
+    values and their latest changes, and (a unit that reports) its reports for the record.
+    """
+    groups, members = _groups_and_members(unit)
+    task_table = UnitTaskTable(_unit_tasks(plan, unit, [g.pk for g in groups], month), prefix="k-")
+    # The table shows no task; the chart needs each target's tasks: attached in 2 queries, not per target.
+    targets = attach_tasks(
+        plan.targets.filter(reporting_unit=unit).select_related("reporting_unit", "goal_section").order_by("position", "code")
+    )
     standing_list = standings(targets, month)
     updates = last_updates(targets, month)
     target_table = TargetTable([TargetRow(s, updates.get(s.target.pk)) for s in standing_list])
     RequestConfig(request, paginate=False).configure(target_table)
-    record_table = None
-    timeliness = None
+    record_table = timeliness = None
     if not unit.is_group:
         months = list(range(1, 13))
         grid, all_timeliness = submission_grid(plan, [unit], months)
         timeliness = all_timeliness[unit.pk]
-        reports = {r.month: r for r in MonthlyReport.objects.filter(plan=plan, unit=unit)}
+        reports = {
+            r.month: r
+            for r in MonthlyReport.objects.filter(plan=plan, unit=unit).only("month", "submitted_at", "reviewed_at").order_by()
+        }
         record_table = ReportingRecordTable(
             [
                 {
@@ -159,25 +194,68 @@ def unit_detail(request, code):
             ],
             prefix="r-",
         )
+    return {
+        "groups": groups,
+        "members": members,
+        "task_table": task_table,
+        "target_table": target_table,
+        "record_table": record_table,
+        "timeliness": timeliness,
+        "standing_list": standing_list,
+    }
+
+
+@login_required
+@require_GET
+def unit_detail(request, code):
+    require_role(request.user)
+    plan = current_plan()
+    unit = get_object_or_404(Unit, code=code)
+    as_of = as_of_month(request, plan)
+    month = as_of.month
     export = request.GET.get("export")
-    if export == "xlsx":
-        return export_table(request, target_table, f"{unit.name}-指标.xlsx", "指标")
-    if export == "tasks":
-        return export_table(request, task_table, f"{unit.name}-任务.xlsx", "任务")
-    if export == "record" and record_table is not None:
-        return export_table(request, record_table, f"{unit.name}-报送记录.xlsx", "报送记录")
+    if export in ("xlsx", "tasks") or (export == "record" and not unit.is_group):  # never cached
+        data = _unit_detail_data(request, plan, unit, month)
+        if export == "xlsx":
+            return export_table(request, data["target_table"], f"{unit.name}-指标.xlsx", "指标")
+        if export == "tasks":
+            return export_table(request, data["task_table"], f"{unit.name}-任务.xlsx", "任务")
+        return export_table(request, data["record_table"], f"{unit.name}-报送记录.xlsx", "报送记录")
+    built = {}
+
+    def data():  # built once per request, and only on a miss or when the context is read (tests)
+        if "data" not in built:
+            built["data"] = _unit_detail_data(request, plan, unit, month)
+        return built["data"]
+
+    def build():
+        parts = data()
+        standing_list = parts["standing_list"]
+        figure = charts.as_json(charts.completion_figure(standing_list)) if standing_list else None
+        record_table = parts["record_table"]
+        return {
+            "groups": parts["groups"],
+            "members": parts["members"],
+            "timeliness": parts["timeliness"],
+            "status_counts": count_by_status(standing_list),
+            "task_table_html": parts["task_table"].as_html(request),
+            "target_table_html": parts["target_table"].as_html(request),
+            "record_table_html": record_table.as_html(request) if record_table is not None else "",
+            "figure_json": json.dumps(figure, cls=DjangoJSONEncoder) if figure else "",
+            "figure_script": json_script(figure, "fig-unit-targets") if figure else "",
+        }
+
+    # The same for every reader; the record's states depend on the day (a deadline passes).
+    page = cached(plan, ("unit", unit.pk, month, local_today(), query_key(request)), build, request)
     context = page_context(
         request,
         plan,
         as_of,
         unit=unit,
-        task_table=task_table,
-        target_table=target_table,
-        status_counts=count_by_status(standing_list),
-        record_table=record_table,
-        timeliness=timeliness,
-        members=list(unit.members.all()),
-        groups=list(unit.groups.all()),
-        figure=charts.as_json(charts.completion_figure(standing_list)) if standing_list else None,
+        **page,
+        task_table=SimpleLazyObject(lambda: data()["task_table"]),
+        target_table=SimpleLazyObject(lambda: data()["target_table"]),
+        record_table=None if unit.is_group else SimpleLazyObject(lambda: data()["record_table"]),
+        figure=SimpleLazyObject(lambda: json.loads(page["figure_json"])) if page["figure_json"] else None,
     )
     return render(request, "units/unit_detail.html", context)

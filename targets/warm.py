@@ -4,7 +4,7 @@ A dashboard page is cached per plan data version (targets.cache). The first requ
 report is submitted, approved, returned or reopened recomputes the page: 50–170 ms instead of
 about 10. `schedule_warmup(plan)` (called by tasks.services when a report changes state) queues
 a Celery task a few seconds later; the task requests every page a leader opens first — the
-overview, the target list, the task list, the unit list, each task's page and each target's
+overview, the target list, the task list, the unit list, and each task's, target's and unit's
 page, in every language of the site, at the default month and with no filters — through the
 views themselves, so the entries are exactly those a reader's request looks up.
 
@@ -24,6 +24,8 @@ from django.urls import resolve, reverse
 from django.utils import translation
 from kombu.exceptions import OperationalError
 
+from units.models import Unit
+
 logger = logging.getLogger(__name__)
 
 WARMUP_DELAY_SECONDS = 3  # a burst of approvals (bulk approval) makes one warm-up, not one each
@@ -35,6 +37,7 @@ def page_urls(plan):
     urls = [reverse("overview"), reverse("targets:list"), reverse("tasks:list"), reverse("units:list")]
     urls += [reverse("tasks:detail", args=[number]) for number in plan.tasks.values_list("number", flat=True)]
     urls += [reverse("targets:detail", args=[pk]) for pk in plan.targets.values_list("pk", flat=True)]
+    urls += [reverse("units:detail", args=[code]) for code in Unit.objects.values_list("code", flat=True)]
     return urls
 
 

@@ -32,8 +32,8 @@ class BenchTests(PersonasTestCase):
             self.assertIn(label, output)
         for label in ("overview / (miss)", "target list (miss)", "task detail (miss)", "unit list (miss)"):
             self.assertIn(label, output)
-        # 4 lists + 22 task pages + 43 target pages, in Chinese and in English.
-        self.assertIn("138 of 138 pages cached", output)
+        # 4 lists + 22 task, 43 target and 45 unit pages, in Chinese and in English.
+        self.assertIn("228 of 228 pages cached", output)
         self.assertIn("median ms", output)
         self.assertIn("× floor", output)
         self.assertIn("200 emails sent", output)

@@ -16,7 +16,10 @@ from tasks.services import approve_reports
 from tests import dashboard_seed
 from tests.personas import PersonasTestCase
 
-MAIN_PAGES = [reverse("overview"), reverse("targets:list"), reverse("units:list"), reverse("tasks:detail", args=[7])]
+MAIN_PAGES = [
+    reverse("overview"), reverse("targets:list"), reverse("tasks:list"), reverse("units:list"),
+    reverse("tasks:detail", args=[7]), reverse("targets:detail", args=[1]), reverse("units:detail", args=["jxj"]),
+]
 
 
 class DashboardWarmupTest(PersonasTestCase):
@@ -71,7 +74,7 @@ class DashboardWarmupTest(PersonasTestCase):
 
     def test_it_requests_every_main_page_in_every_language(self):
         urls = page_urls(self.plan)
-        self.assertEqual(len(urls), 4 + 22 + 43)
+        self.assertEqual(len(urls), 4 + 22 + 43 + 45)
         self.assertEqual(warm_dashboards(self.plan), 2 * len(urls))  # all answered 200
 
     def test_it_does_not_warm_a_plan_the_pages_do_not_show(self):

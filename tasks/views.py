@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import json_script
 from django.utils.translation import gettext as _
@@ -158,6 +159,13 @@ def _task_page(request, plan, task, month):
         {"unit": unit, "cells": [_progress_cell(by_cell.get((unit.pk, m)), labels) for m in months]}
         for unit in units
     ]
+    coordination = [p for p in progress if p.needs_coordination]
+    # The grid has a cell per unit and month (516 on a big plan): rendered here, once per version.
+    progress_grid_html = render_to_string(
+        "tasks/_progress_grid.html",
+        {"months": months, "grid": grid, "coordination": coordination, "as_of": {"month": month}},
+        request,
+    )
     return {
         "status": Status(status),
         "lead_units": task.lead_units(),
@@ -170,7 +178,8 @@ def _task_page(request, plan, task, month):
         "progress_table_html": progress_table.as_html(request),
         "months": months,
         "grid": grid,
-        "coordination": [p for p in progress if p.needs_coordination],
+        "coordination": coordination,
+        "progress_grid_html": progress_grid_html,
     }
 
 

@@ -4,7 +4,7 @@ A dashboard page is cached per plan data version (targets.cache). The first requ
 report is submitted, approved, returned or reopened recomputes the page: 50–170 ms instead of
 about 10. `schedule_warmup(plan)` (called by tasks.services when a report changes state) queues
 a Celery task a few seconds later; the task requests every page a leader opens first — the
-overview, the target list, the task list, the unit list, and each task's, target's and unit's
+overview, the target list, the task list, the unit list, and each task's, unit's and target's
 page, in every language of the site, at the default month and with no filters — through the
 views themselves, so the entries are exactly those a reader's request looks up.
 
@@ -36,8 +36,9 @@ def page_urls(plan):
     """The pages a leader opens first, at the default month and with no query string."""
     urls = [reverse("overview"), reverse("targets:list"), reverse("tasks:list"), reverse("units:list")]
     urls += [reverse("tasks:detail", args=[number]) for number in plan.tasks.values_list("number", flat=True)]
-    urls += [reverse("targets:detail", args=[pk]) for pk in plan.targets.values_list("pk", flat=True)]
     urls += [reverse("units:detail", args=[code]) for code in Unit.objects.values_list("code", flat=True)]
+    # Last: a target's page is the cheapest to miss, and a big plan has hundreds of them.
+    urls += [reverse("targets:detail", args=[pk]) for pk in plan.targets.values_list("pk", flat=True)]
     return urls
 
 

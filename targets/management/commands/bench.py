@@ -162,6 +162,8 @@ class Command(BenchPartsMixin, BaseCommand):
             f"Django {django.get_version()}, {database}. Runs per page: {self.runs} (+{self.warmup} warm-up); "
             f"workbook and reminders: {self.heavy_runs}."
         )
+        cache = settings.CACHES["default"]
+        self.stdout.write(f"Cache: {cache['BACKEND'].rsplit('.', 1)[-1]} {cache.get('LOCATION', '')} (CACHE_URL)")
         with contextlib.suppress(OSError):
             load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
             self.stdout.write(f"Load average at start: {load} (other work on the machine inflates the wall times; "

@@ -22,3 +22,14 @@ def _fast_tests(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = False
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """The locale middleware activates a request's language for the thread and leaves it so (each
+    real request activates its own): a test that asked for English must not make the next test's
+    commands and emails English."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

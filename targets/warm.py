@@ -2,7 +2,7 @@
 
 A dashboard page is cached per plan data version (targets.cache). The first request after a
 report is submitted, approved, returned or reopened recomputes the page: 50–170 ms instead of
-about 10. `schedule_warmup(plan)` (called by tasks.services when a report changes state) queues
+about 10. `schedule_warmup(plan_id)` (called by tasks.services when a report changes state) queues
 a Celery task a few seconds later; the task requests every page a leader opens first — the
 overview, the target list, the task list, the unit list, and each task's, unit's and target's
 page, in every language of the site, at the default month and with no filters — through the
@@ -70,9 +70,9 @@ def warm_dashboards(plan):
     return warmed
 
 
-def schedule_warmup(plan):
-    """Queue one warm-up of `plan`'s pages after the current transaction commits."""
-    transaction.on_commit(lambda: _queue(plan.pk))
+def schedule_warmup(plan_id):
+    """Queue one warm-up of the plan's pages after the current transaction commits."""
+    transaction.on_commit(lambda: _queue(plan_id))
 
 
 def _queue(plan_id):

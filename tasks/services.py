@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from targets.models import TargetValue
 from targets.progress import Status, status_for
 from targets.validation import clean_target_value
+from targets.warm import schedule_warmup
 from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure
 from tasks.reporting import can_edit_report, is_late, targets_for_unit, tasks_for_unit
 from units.access import is_staff
@@ -79,11 +80,9 @@ def _save_with_history(obj, user, reason=""):
 
 
 def _bump_report(report, user, reason=""):
-    from targets.warm import schedule_warmup
-
     report.version += 1
     _save_with_history(report, user, reason)
-    schedule_warmup(report.plan)  # the dashboards' figures changed: refill their cache after commit
+    schedule_warmup(report.plan_id)  # the dashboards' figures changed: refill their cache after commit
 
 
 # Reports

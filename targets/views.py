@@ -145,8 +145,14 @@ def target_list(request):
 
     def build():
         built["parts"] = filterset, rows, table = _target_table(request, plan, as_of.month, paginate=True)
+        # The filter form (a hundred options, each rendered through a template) is the same for
+        # every sort and page of one filter: kept apart, so that a new sort or page reuses it.
+        filters_key = ("target-filters", query_key(request, ignore=("export", "sort", "page")))
+        filter_html = cached(
+            plan, filters_key, lambda: render_to_string("targets/_filter_fields.html", {"filter": filterset}, request), request
+        )
         return {
-            "filter_fields_html": render_to_string("targets/_filter_fields.html", {"filter": filterset}, request),
+            "filter_fields_html": filter_html,
             "table_html": table.as_html(request),
             "status_cards": _status_cards(count_by_status([r.standing for r in rows])),
         }

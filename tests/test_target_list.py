@@ -1,8 +1,11 @@
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from targets.models import Target, TargetValue
+from tasks.models import Section
 from tests import dashboard_seed
 from tests.personas import PersonasTestCase
 
@@ -56,6 +59,18 @@ class TargetListTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
         reported = [c for c in completions if c is not None]
         self.assertEqual(reported, sorted(reported))
         self.assertIsNone(completions[0])  # not reported first when ascending
+
+    def test_it_keeps_the_filter_form_when_resorting_a_filtered_list(self):
+        self.client.force_login(self.leader)
+        task9 = self.plan.tasks.get(number=9)
+        self.client.get(URL, {"task": task9.pk})
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(URL, {"task": task9.pk, "sort": "-status"})
+        self.assertEqual(sorted(self.rows(response)), ["T08", "T09", "T26", "T27"])
+        self.assertContains(response, f'<option value="{task9.pk}" selected>')
+        # The form's choices come from the first request's fragment: no query for them again.
+        sections = Section._meta.db_table
+        self.assertFalse([q["sql"] for q in queries.captured_queries if f'FROM "{sections}"' in q["sql"]])
 
     def test_it_exports_the_columns_shown(self):
         self.client.force_login(self.leader)

@@ -70,3 +70,35 @@ class TableBodyTests(SimpleTestCase):
 
     def test_it_is_the_template_of_the_projects_tables(self):
         self.assertEqual(TargetTable([]).template_name, "tables/table.html")
+
+
+class SortTests(SimpleTestCase):
+    """A list's rows sort as django-tables2's own comparator sorts them (targets/tables2_speedups.py)."""
+
+    ROWS = [
+        {"name": name, "amount": amount, "rank": rank}
+        for name, amount, rank in [
+            ("甲", Decimal("3.5"), 2), ("乙", None, 1), ("丙", 7, 2), ("丁", Decimal("3.5"), 1),
+            ("戊", "n/a", 3), ("己", 0, 2), ("庚", None, 3), ("辛", -1, 1),
+        ]
+    ]
+
+    def sorted_names(self, key_function, order_by):
+        from django_tables2.utils import OrderByTuple
+
+        key = key_function(OrderByTuple(order_by))
+        return [row["name"] for row in sorted(self.ROWS, key=key)]
+
+    def test_it_sorts_as_django_tables2_does(self):
+        from django_tables2.utils import OrderByTuple
+
+        ours = OrderByTuple.key.fget
+        self.assertTrue(getattr(ours, "resolves_once", False))
+        for order_by in (["amount"], ["-amount"], ["rank", "-amount"], ["-rank", "name"], ["amount", "-name"]):
+            with self.subTest(order_by=order_by):
+                self.assertEqual(self.sorted_names(ours, order_by), self.sorted_names(ours.original, order_by))
+
+    def test_it_puts_missing_values_last_in_descending_order(self):
+        rows = [{"pk": i, "name": f"指标{i}", "amount": v, "day": None} for i, v in enumerate([5, None, 2, 9])]
+        table = Sample(rows, order_by="-amount")
+        self.assertEqual([r.record["pk"] for r in table.rows], [3, 0, 2, 1])

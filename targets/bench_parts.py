@@ -219,7 +219,7 @@ class BenchPartsMixin:
                     continue
                 self.write_miss(f"{label} (miss)", *self.miss_samples(clients[role], url), floor_median)
             target_list = self.url("targets:list")
-            if target_list:  # a reader sorts the page the warm-up filled: only the table is new
+            if target_list:  # a reader sorts the page the warm-up filled: the form is reused, the rows are new
                 samples = self.miss_samples(clients["leader"], f"{target_list}?sort=-status", fill=target_list)
                 self.write_miss("target list, re-sort", *samples, floor_median)
             with mock.patch.object(dashboard_cache, "PREFIX", f"bench-warm:{time.monotonic_ns()}"):

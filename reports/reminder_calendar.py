@@ -1,8 +1,8 @@
-"""The calendar of the reminders: periods (2023-W20, 2023-05, 2023Q2), working days, send dates.
+"""The calendar of the reminders: periods (2023-W20, 2023-05, 2023Q2) and when each kind is sent.
 
-Working days follow China's official calendar — holidays and make-up working days (调休) —
-through the ``chinesecalendar`` package; for a year it does not cover, Monday to Friday.
-See reports/reminders.py for who gets what.
+Every date — working days, due dates, send dates, the weeks — is tasks/calendar.py's; this
+module names the periods and picks the one a daily beat run sends. See reports/reminders.py
+for who gets what.
 """
 
 import datetime
@@ -11,13 +11,21 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from reports.models import ReminderMessage
-from tasks.models import Plan, deadline_for
-from tasks.reporting import local_today, reporting_month_for
-
-try:  # pinned in requirements.txt; the fallback keeps the app importable without it
-    import chinese_calendar
-except ImportError:  # pragma: no cover
-    chinese_calendar = None
+from tasks import calendar
+from tasks.calendar import (  # noqa: F401  (re-exported through reports/reminders.py)
+    NOTICE_DAY,
+    REMINDER_DAYS_BEFORE_DEADLINE,
+    SUMMARY_DAY,
+    first_working_day_after,
+    is_working_day,
+    last_day_of_quarter,
+    local_today,
+    overdue_date,
+    reminder_date,
+    reporting_month_for,
+)
+from tasks.calendar import quarterly_date as quarterly_send_date
+from tasks.models import Plan
 
 Kind = ReminderMessage.Kind
 
@@ -32,11 +40,8 @@ PERIODIC_KINDS = [
 ]
 MONTHLY_KINDS = [Kind.MONTHLY_NOTICE, Kind.MONTHLY_REMINDER, Kind.MONTHLY_OVERDUE, Kind.MONTHLY_SUMMARY]
 
-REMINDER_DAYS_BEFORE_DEADLINE = 2
-NOTICE_DAY = 1
-SUMMARY_DAY = 10
-#: A daily run missed (beat or broker down that morning) is made up by the next days' runs;
-#: the unique record keeps the make-up from sending twice.
+#: A daily run missed (beat or broker down that morning) is made up on the next working days,
+#: this many of them; the unique record keeps the make-up from sending twice.
 CATCH_UP_DAYS = 3
 
 
@@ -46,37 +51,6 @@ class PeriodError(ValueError):
 
 class NoPlanError(LookupError):
     """No real plan covers the period."""
-
-
-# Working days -------------------------------------------------------------------------------
-
-
-def is_working_day(day):
-    """China's official working days (holidays and 调休 make-up days); Mon–Fri where unknown."""
-    if chinese_calendar is not None:
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:  # a year the package has no data for
-            pass
-    return day.weekday() < 5
-
-
-def first_working_day_after(day):
-    day += datetime.timedelta(days=1)
-    while not is_working_day(day):
-        day += datetime.timedelta(days=1)
-    return day
-
-
-def last_day_of_quarter(year, quarter):
-    if quarter == 4:
-        return datetime.date(year, 12, 31)
-    return datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
-
-
-def quarterly_send_date(year, quarter):
-    """The first working day after the quarter ends: 2023Q3 → 2023-10-07 (a 调休 Saturday)."""
-    return first_working_day_after(last_day_of_quarter(year, quarter))
 
 
 # Periods ------------------------------------------------------------------------------------
@@ -106,9 +80,7 @@ class Period:
 
 def week_period(day):
     """The ISO week containing `day`: 2023-05-17 → 2023-W20."""
-    iso_year, week, _weekday = day.isocalendar()
-    monday = day - datetime.timedelta(days=day.weekday())
-    sunday = monday + datetime.timedelta(days=6)
+    iso_year, week, monday, sunday = calendar.week_of(day)
     label = _("%(year)s年第%(week)s周（%(first)s至%(last)s）") % {
         "year": iso_year,
         "week": week,
@@ -119,9 +91,8 @@ def week_period(day):
 
 
 def month_period(year, month):
-    first = datetime.date(year, month, 1)
-    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
     label = _("%(year)s年%(month)s月") % {"year": year, "month": month}
+    first, last = datetime.date(year, month, 1), calendar.last_day_of_month(year, month)
     return Period(f"{year}-{month:02d}", first, last, label, year, month=month)
 
 
@@ -137,8 +108,7 @@ def parse_period(kind, text):
     try:
         if kind == Kind.WEEKLY:
             year, _sep, week = text.partition("-W")
-            day = datetime.date.fromisocalendar(int(year), int(week), 1)
-            return week_period(day)
+            return week_period(calendar.iso_week_monday(int(year), int(week)))
         if kind in MONTHLY_KINDS:
             year, _sep, month = text.partition("-")
             if len(month) != 2:
@@ -159,12 +129,12 @@ def parse_period(kind, text):
 
 
 def previous_week(today):
-    return week_period(today - datetime.timedelta(days=7))
+    """The week before `today`'s: the one a bulletin sent on `today` is about."""
+    return week_period(calendar.week_before(today)[2])
 
 
 def previous_quarter(today):
-    quarter = (today.month - 1) // 3  # the quarter before today's, 0 meaning last year's Q4
-    return quarter_period(today.year, quarter) if quarter else quarter_period(today.year - 1, 4)
+    return quarter_period(*calendar.quarter_before(today))
 
 
 # Plans and dates ----------------------------------------------------------------------------
@@ -181,7 +151,7 @@ def plan_for(kind, period):
     still reports on the previous year's plan.
     """
     if kind == Kind.WEEKLY:
-        year, _month = reporting_month_for(period.last_day + datetime.timedelta(days=1))
+        year, _month = calendar.week_reporting_month(period.last_day)
     else:
         year = period.year
     plan = plan_for_year(year)
@@ -190,33 +160,20 @@ def plan_for(kind, period):
     return plan
 
 
-def _month_after(year, month):
-    return (year + 1, 1) if month == 12 else (year, month + 1)
-
-
 def send_date(kind, period, plan=None):
-    """The day the schedule sends `kind` for `period`."""
+    """The day the schedule sends `kind` for `period`: always a working day (tasks/calendar.py)."""
     if kind == Kind.WEEKLY:
-        return period.last_day + datetime.timedelta(days=1)
+        return calendar.weekly_date(period.first_day)
     if kind == Kind.QUARTERLY:
-        return quarterly_send_date(period.year, period.quarter)
-    year, month = _month_after(period.year, period.month)
+        return calendar.quarterly_date(period.year, period.quarter)
     if kind == Kind.MONTHLY_NOTICE:
-        return datetime.date(year, month, NOTICE_DAY)
+        return calendar.notice_date(period.year, period.month)
     if kind == Kind.MONTHLY_SUMMARY:
-        return datetime.date(year, month, SUMMARY_DAY)
-    deadline = deadline_for(plan or plan_for(kind, period), period.month)
+        return calendar.summary_date(period.year, period.month)
+    plan = plan or plan_for(kind, period)
     if kind == Kind.MONTHLY_REMINDER:
-        return deadline - datetime.timedelta(days=REMINDER_DAYS_BEFORE_DEADLINE)
-    return deadline + datetime.timedelta(days=1)  # overdue
-
-
-def reminder_date(plan, month):
-    return deadline_for(plan, month) - datetime.timedelta(days=REMINDER_DAYS_BEFORE_DEADLINE)
-
-
-def overdue_date(plan, month):
-    return deadline_for(plan, month) + datetime.timedelta(days=1)
+        return calendar.reminder_date(plan, period.month)
+    return calendar.overdue_date(plan, period.month)
 
 
 def default_period(kind, today=None):
@@ -233,38 +190,49 @@ def default_period(kind, today=None):
 
 
 def _window(kind, period, plan):
-    """The days on which the daily beat run sends `kind` for `period`: (first, last)."""
+    """The days on which the daily beat run sends `kind` for `period`: (first, last).
+
+    The send date and CATCH_UP_DAYS working days after it, for a missed run; the notice and
+    the reminder stop at the due date, after which the overdue notice takes over.
+    """
     first = send_date(kind, period, plan)
-    if kind == Kind.MONTHLY_REMINDER:
-        # Until the deadline itself: a reminder after the deadline is an overdue notice.
-        return first, deadline_for(plan, period.month)
-    return first, first + datetime.timedelta(days=CATCH_UP_DAYS)
+    last = calendar.add_working_days(first, CATCH_UP_DAYS)
+    if kind in (Kind.MONTHLY_NOTICE, Kind.MONTHLY_REMINDER):
+        last = min(last, calendar.due_date(plan, period.month))
+    return first, last
+
+
+def _candidates(kind, today):
+    """The periods a run on `today` may send `kind` for, the newest first."""
+    if kind == Kind.WEEKLY:
+        latest = previous_week(today)
+        return [latest, previous_week(latest.first_day)]
+    if kind == Kind.QUARTERLY:
+        return [previous_quarter(today)]
+    # The reporting month, or the one before when a late due day (REPORT_DUE_DAY near the
+    # month's end) pushes its window into the month after.
+    year, month = reporting_month_for(today)
+    return [month_period(year, month), month_period(*calendar.month_before(year, month))]
 
 
 def scheduled_period(kind, today=None):
     """The period beat sends `kind` for on `today`, or None when nothing is due today.
 
-    Weekly, the notice and the summary run on their own crontab days and always send; the
-    reminder, the overdue notice and the quarterly report run daily and send only inside their
-    window (the scheduled day and a few make-up days).
+    Every kind runs daily and sends only inside its window (see _window), and never on a
+    non-working day. Windows of one kind can overlap (the bulletin of 2023-W39 moved to
+    Saturday 7 October, W40's on Monday the 9th): the newer period wins, so each period is
+    sent on its own send date, and the unique record makes a second run a no-op.
     """
     today = today or local_today()
-    if kind == Kind.WEEKLY:
-        return previous_week(today)
-    if kind in (Kind.MONTHLY_NOTICE, Kind.MONTHLY_SUMMARY):
-        return month_period(*reporting_month_for(today))
-    if kind == Kind.QUARTERLY:
-        period = previous_quarter(today)
-        first, last = _window(kind, period, None)
-        return period if first <= today <= last else None
-    # Reminder and overdue: the reporting month, or the one before when a late due day
-    # (REPORT_DUE_DAY near the month's end) pushes its window into the month after.
-    year, month = reporting_month_for(today)
-    for candidate in (month_period(year, month), month_period(*reporting_month_for(datetime.date(year, month, 1)))):
-        plan = plan_for_year(candidate.year)
-        if plan is None:
-            continue
-        first, last = _window(kind, candidate, plan)
+    if not is_working_day(today):
+        return None
+    for period in _candidates(kind, today):
+        plan = None
+        if kind in MONTHLY_KINDS:
+            plan = plan_for_year(period.year)
+            if plan is None:
+                continue
+        first, last = _window(kind, period, plan)
         if first <= today <= last:
-            return candidate
+            return period
     return None

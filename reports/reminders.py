@@ -3,30 +3,34 @@
 The plan's rhythm 每周通报信息、每月调度进展、每季市级协调 as six kinds of email:
 
 =================  =====================================  ==========================================
-kind               sent                                   to
+kind               sent (then the next working day)       to
 =================  =====================================  ==========================================
-weekly             Monday (beat: 09:00)                   leaders and bureau staff
+weekly             the Monday after the week              leaders and bureau staff
 monthly-notice     the 1st                                the liaisons of every reporting unit
-monthly-reminder   two days before the deadline           liaisons of units that have not submitted
-monthly-overdue    the day after the deadline             those units' liaisons, and bureau staff
+monthly-reminder   two days before the due date (then     liaisons of units that have not submitted
+                   the previous working day, never
+                   before the notice)
+monthly-overdue    the day after the due date             those units' liaisons, and bureau staff
                                                           (one copy with the list)
 monthly-summary    the 10th                               leaders
-quarterly          the first working day after a quarter  leaders and bureau staff, with the
+quarterly          the day after a quarter ends           leaders and bureau staff, with the
                                                           quarter's coordination workbook
 =================  =====================================  ==========================================
 
 Periods are written ``2023-W20`` (ISO week, weekly), ``2023-05`` (the reporting month, monthly
 kinds) and ``2023Q2`` (quarterly). A monthly period is the month reported on, so the notice of
-1 June, the reminder of 3 June and the overdue notice of 6 June are all ``2023-05``.
+1 June, the reminder of 2 June (the 3rd is a Saturday) and the overdue notice of 6 June are
+all ``2023-05``.
 
 "Not submitted" means no report, a draft, or a report returned and not yet resubmitted.
 A unit's liaisons are its active liaison accounts with an email address; a unit without one
 falls back to the unit's own mailbox (Unit.email), and a unit with neither gets nothing (the
 preview page shows it).
 
-Working days follow China's official calendar — holidays and make-up working days (调休) —
-through the ``chinesecalendar`` package; for a year it does not cover, Monday to Friday
-(reports/reminder_calendar.py, with the periods and send dates).
+Every date — the due date (moved to the next working day), each send date, the working days
+of China's official calendar with its 调休 make-up days — comes from tasks/calendar.py; no
+message is dated on a non-working day. reports/reminder_calendar.py names the periods and
+picks the one each daily beat run sends (beat runs every kind daily; see CELERY_BEAT_SCHEDULE).
 
 Who gets each kind and what its email says are in reports/reminder_content.py; this module
 records and sends the messages and is the one to import from.

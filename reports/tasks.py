@@ -45,8 +45,8 @@ def enqueue_delivery(message_ids):
 def fan_out(kind, period_code=None):
     """Record the messages of `kind` for a period and queue their delivery.
 
-    Without a period, the one the schedule sends today, if any (the daily runs of the
-    reminder, overdue and quarterly kinds send only inside their window).
+    Without a period, the one the schedule sends today, if any: every kind runs daily and
+    sends only inside its window, on working days (reminders.scheduled_period).
     """
     if period_code:
         period = reminders.parse_period(kind, period_code)

@@ -1,5 +1,3 @@
-import datetime
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -271,9 +269,3 @@ class EvidenceFile(models.Model):
 
     def __str__(self):
         return self.original_name
-
-
-def deadline_for(plan, month):
-    """The last day on which the report for `month` of `plan` counts as on time."""
-    year, next_month = (plan.year + 1, 1) if month == 12 else (plan.year, month + 1)
-    return datetime.date(year, next_month, settings.REPORT_DUE_DAY)

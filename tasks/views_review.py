@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from targets.models import TargetValue
 from tasks import services
 from tasks.forms import ReasonForm
-from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure, deadline_for
+from tasks.calendar import due_date
+from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure
 from tasks.reporting import SubmissionState, local_today, reporting_units, submission_state
 from tasks.views_reporting import (
     MONTHS,
@@ -237,7 +238,7 @@ def months(request):
     ):
         status_counts[month][status] = count
     rows = [
-        {"month": m, "closure": closed.get(m), "deadline": deadline_for(plan, m),
+        {"month": m, "closure": closed.get(m), "deadline": due_date(plan, m),
          "approved": status_counts[m][MonthlyReport.Status.APPROVED],
          "submitted": status_counts[m][MonthlyReport.Status.SUBMITTED]}
         for m in MONTHS

@@ -1,16 +1,19 @@
 """Who gets which reminder on which date: periods, deadlines, working days, recipients, exactly once."""
 
 import datetime
+from collections import Counter, defaultdict
 from unittest import mock
 
 import time_machine
 from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 
-from reports import reminder_calendar, reminders
+from reports import reminders
 from reports.models import ReminderMessage
 from reports.tasks import fan_out
 from tasks.models import MonthlyReport
+from tasks import calendar
 from tests.personas import PersonasTestCase
 from tests.reminders_support import at, report
 from units.accounts import create_account
@@ -67,35 +70,41 @@ class WorkingDayTests(PersonasTestCase):
         # Q1 ends Tuesday 31 March; 4 April 2099 is a Saturday.
         self.assertTrue(reminders.is_working_day(D(2099, 4, 3)))
         self.assertFalse(reminders.is_working_day(D(2099, 4, 4)))
-        with mock.patch.object(reminder_calendar, "chinese_calendar", None):
+        with mock.patch.object(calendar, "chinese_calendar", None):
             self.assertEqual(reminders.quarterly_send_date(2023, 3), D(2023, 10, 2))
 
 
 class DeadlineTests(PersonasTestCase):
     def test_it_dates_each_monthly_kind_from_the_deadline(self):
-        period = reminders.parse_period(Kind.MONTHLY_NOTICE, "2023-05")
-        self.assertEqual(reminders.send_date(Kind.MONTHLY_NOTICE, period), D(2023, 6, 1))
-        self.assertEqual(reminders.send_date(Kind.MONTHLY_REMINDER, period), D(2023, 6, 3))  # deadline 5 June
+        period = reminders.parse_period(Kind.MONTHLY_NOTICE, "2023-05")  # due Monday 5 June
+        self.assertEqual(reminders.send_date(Kind.MONTHLY_NOTICE, period), D(2023, 6, 1))  # a Thursday
+        # Two days before the deadline is Saturday 3 June: the Friday before.
+        self.assertEqual(reminders.send_date(Kind.MONTHLY_REMINDER, period), D(2023, 6, 2))
         self.assertEqual(reminders.send_date(Kind.MONTHLY_OVERDUE, period), D(2023, 6, 6))
-        self.assertEqual(reminders.send_date(Kind.MONTHLY_SUMMARY, period), D(2023, 6, 10))
-        december = reminders.parse_period(Kind.MONTHLY_NOTICE, "2023-12")
-        self.assertEqual(reminders.send_date(Kind.MONTHLY_NOTICE, december), D(2024, 1, 1))
-        self.assertEqual(reminders.send_date(Kind.MONTHLY_OVERDUE, december), D(2024, 1, 6))
+        # 10 June is a Saturday: the Monday after.
+        self.assertEqual(reminders.send_date(Kind.MONTHLY_SUMMARY, period), D(2023, 6, 12))
+        december = reminders.parse_period(Kind.MONTHLY_NOTICE, "2023-12")  # due Friday 5 January 2024
+        self.assertEqual(reminders.send_date(Kind.MONTHLY_NOTICE, december), D(2024, 1, 2))  # 1 Jan: 元旦
+        self.assertEqual(reminders.send_date(Kind.MONTHLY_OVERDUE, december), D(2024, 1, 8))  # not Saturday the 6th
 
     @override_settings(REPORT_DUE_DAY=10)
     def test_it_follows_the_configured_due_day(self):
+        # 10 June 2023 is a Saturday: due Monday 12 June; two days before is Saturday the 10th.
         period = reminders.parse_period(Kind.MONTHLY_NOTICE, "2023-05")
-        self.assertEqual(reminders.send_date(Kind.MONTHLY_REMINDER, period), D(2023, 6, 8))
-        self.assertEqual(reminders.send_date(Kind.MONTHLY_OVERDUE, period), D(2023, 6, 11))
+        self.assertEqual(reminders.send_date(Kind.MONTHLY_REMINDER, period), D(2023, 6, 9))
+        self.assertEqual(reminders.send_date(Kind.MONTHLY_OVERDUE, period), D(2023, 6, 13))
 
     def test_it_sends_the_daily_kinds_only_inside_their_window(self):
         expected = {
-            D(2023, 6, 2): (None, None),
-            D(2023, 6, 3): ("2023-05", None),  # two days before the deadline
+            D(2023, 6, 1): (None, None),
+            D(2023, 6, 2): ("2023-05", None),  # Friday: two days before the deadline is a Saturday
+            D(2023, 6, 3): (None, None),  # nothing is sent on a weekend, not even a make-up
+            D(2023, 6, 4): (None, None),
             D(2023, 6, 5): ("2023-05", None),  # a missed run is made up until the deadline
             D(2023, 6, 6): (None, "2023-05"),  # the day after the deadline
-            D(2023, 6, 9): (None, "2023-05"),
+            D(2023, 6, 9): (None, "2023-05"),  # the third make-up working day
             D(2023, 6, 10): (None, None),
+            D(2023, 6, 12): (None, None),
         }
         for day, (reminder, overdue) in expected.items():
             with self.subTest(day=day):
@@ -198,37 +207,45 @@ class WhoGetsWhatOnADateTests(PersonasTestCase):
         report(cls.plan, cls.jxj, 5, MonthlyReport.Status.SUBMITTED, submitted_at=at(2023, 6, 2))
 
     def run_beat_day(self, day, kinds=None):
+        """Beat's runs of `day` for `kinds` (every kind runs daily); the rows of those kinds."""
+        kinds = kinds or reminders.PERIODIC_KINDS
         with time_machine.travel(at(day.year, day.month, day.day, 9, 30), tick=False):
-            for kind in reminders.PERIODIC_KINDS:
-                if kind in (Kind.WEEKLY, Kind.MONTHLY_NOTICE, Kind.MONTHLY_SUMMARY):
-                    # crontab kinds: beat fires them only on their day
-                    crontab_day = {Kind.WEEKLY: day.weekday() == 0, Kind.MONTHLY_NOTICE: day.day == 1,
-                                   Kind.MONTHLY_SUMMARY: day.day == 10}[kind]
-                    if not crontab_day:
-                        continue
+            for kind in kinds:
                 fan_out(kind)
-        rows = ReminderMessage.objects.filter(kind__in=kinds or reminders.PERIODIC_KINDS)
+        rows = ReminderMessage.objects.filter(kind__in=kinds)
         return sorted(rows.values_list("kind", "period", "recipient"))
 
     def test_it_sends_the_notice_on_the_1st(self, apply_async):
-        self.assertEqual(self.run_beat_day(D(2023, 6, 1)), [
+        self.assertEqual(self.run_beat_day(D(2023, 6, 1), [Kind.MONTHLY_NOTICE]), [
             ("monthly-notice", "2023-05", "hongshan@example.gov.cn"),
             ("monthly-notice", "2023-05", "jxj@example.gov.cn"),
         ])
         self.assertEqual(apply_async.call_count, 2)
 
-    def test_it_sends_the_reminder_two_days_before_the_deadline_to_units_not_submitted(self, apply_async):
-        self.assertEqual(self.run_beat_day(D(2023, 6, 2)), [])
-        self.assertEqual(self.run_beat_day(D(2023, 6, 3)), [
+    def test_it_sends_a_notice_due_on_a_weekend_on_the_next_working_day(self, apply_async):
+        # 1 July 2023 is a Saturday: June's notice goes on Monday 3 July.
+        self.assertEqual(self.run_beat_day(D(2023, 7, 1), [Kind.MONTHLY_NOTICE]), [])
+        self.assertEqual(self.run_beat_day(D(2023, 7, 2), [Kind.MONTHLY_NOTICE]), [])
+        self.assertEqual(self.run_beat_day(D(2023, 7, 3), [Kind.MONTHLY_NOTICE]), [
+            ("monthly-notice", "2023-06", "hongshan@example.gov.cn"),
+            ("monthly-notice", "2023-06", "jxj@example.gov.cn"),
+        ])
+
+    def test_it_sends_the_reminder_on_the_working_day_on_or_before_two_days_before_the_deadline(self, apply_async):
+        # May is due Monday 5 June; two days before is Saturday 3 June, so the reminder goes on Friday 2 June.
+        self.assertEqual(self.run_beat_day(D(2023, 6, 1), [Kind.MONTHLY_REMINDER]), [])
+        self.assertEqual(self.run_beat_day(D(2023, 6, 3), [Kind.MONTHLY_REMINDER]), [])  # not even as a make-up
+        self.assertEqual(self.run_beat_day(D(2023, 6, 2), [Kind.MONTHLY_REMINDER]), [
             ("monthly-reminder", "2023-05", "hongshan@example.gov.cn"),
         ])
 
     def test_it_sends_the_overdue_notice_the_day_after_the_deadline_with_a_copy_to_staff(self, apply_async):
-        self.assertEqual(self.run_beat_day(D(2023, 6, 4)), [
+        kinds = [Kind.MONTHLY_REMINDER, Kind.MONTHLY_OVERDUE]
+        self.assertEqual(self.run_beat_day(D(2023, 6, 5), kinds), [
             ("monthly-reminder", "2023-05", "hongshan@example.gov.cn"),  # the reminder's make-up day
         ])
         ReminderMessage.objects.all().delete()
-        self.assertEqual(self.run_beat_day(D(2023, 6, 6)), [
+        self.assertEqual(self.run_beat_day(D(2023, 6, 6), kinds), [
             ("monthly-overdue", "2023-05", "hongshan@example.gov.cn"),
             ("monthly-overdue", "2023-05", "staff@example.gov.cn"),
         ])
@@ -236,15 +253,36 @@ class WhoGetsWhatOnADateTests(PersonasTestCase):
         self.assertEqual((unit_copy.unit, unit_copy.user), (self.hongshan, self.hongshan_liaison))
         self.assertIsNone(ReminderMessage.objects.get(recipient="staff@example.gov.cn").unit)
 
-    def test_it_sends_the_summary_to_leaders_on_the_10th(self, apply_async):
-        self.assertEqual(self.run_beat_day(D(2023, 6, 10)), [
+    def test_it_sends_the_summary_to_leaders_on_the_10th_or_the_next_working_day(self, apply_async):
+        self.assertEqual(self.run_beat_day(D(2023, 5, 10), [Kind.MONTHLY_SUMMARY]), [  # a Wednesday
+            ("monthly-summary", "2023-04", "leader@example.gov.cn"),
+        ])
+        ReminderMessage.objects.all().delete()
+        self.assertEqual(self.run_beat_day(D(2023, 6, 10), [Kind.MONTHLY_SUMMARY]), [])  # a Saturday
+        self.assertEqual(self.run_beat_day(D(2023, 6, 12), [Kind.MONTHLY_SUMMARY]), [
             ("monthly-summary", "2023-05", "leader@example.gov.cn"),
         ])
 
     def test_it_sends_the_weekly_bulletin_on_monday_about_the_past_week(self, apply_async):
-        self.assertEqual(self.run_beat_day(D(2023, 5, 22)), [
+        self.assertEqual(self.run_beat_day(D(2023, 5, 22), [Kind.WEEKLY]), [
             ("weekly", "2023-W20", "leader@example.gov.cn"),
             ("weekly", "2023-W20", "staff@example.gov.cn"),
+        ])
+
+    def test_it_sends_the_bulletin_of_a_week_before_national_day_on_the_make_up_saturday(self, apply_async):
+        # 2023-W39 ends on Sunday 1 October; 2–6 October are holidays, Saturday the 7th is a 调休 working day.
+        for day in range(2, 7):
+            self.assertEqual(self.run_beat_day(D(2023, 10, day), [Kind.WEEKLY]), [], day)
+        self.assertEqual(self.run_beat_day(D(2023, 10, 7), [Kind.WEEKLY]), [
+            ("weekly", "2023-W39", "leader@example.gov.cn"),
+            ("weekly", "2023-W39", "staff@example.gov.cn"),
+        ])
+        # Monday 9 October, inside W39's make-up days, sends W40's bulletin on its own day.
+        self.assertEqual(self.run_beat_day(D(2023, 10, 9), [Kind.WEEKLY]), [
+            ("weekly", "2023-W39", "leader@example.gov.cn"),
+            ("weekly", "2023-W39", "staff@example.gov.cn"),
+            ("weekly", "2023-W40", "leader@example.gov.cn"),
+            ("weekly", "2023-W40", "staff@example.gov.cn"),
         ])
 
     def test_it_sends_the_quarterly_report_on_the_make_up_saturday_after_national_day(self, apply_async):
@@ -259,8 +297,50 @@ class WhoGetsWhatOnADateTests(PersonasTestCase):
         first = self.run_beat_day(D(2023, 6, 6))
         second = self.run_beat_day(D(2023, 6, 6))
         self.assertEqual(first, second)
-        self.assertEqual(len(first), 2)
-        self.assertEqual(apply_async.call_count, 2)  # the second run queues nothing
+        self.assertEqual(first, [
+            ("monthly-overdue", "2023-05", "hongshan@example.gov.cn"),
+            ("monthly-overdue", "2023-05", "staff@example.gov.cn"),
+            # W22's bulletin was due Monday 5 June, when this test's beat did not run: made up.
+            ("weekly", "2023-W22", "leader@example.gov.cn"),
+            ("weekly", "2023-W22", "staff@example.gov.cn"),
+        ])
+        self.assertEqual(apply_async.call_count, 4)  # the second run queues nothing
+
+    def test_it_sends_every_message_of_2023_once_on_its_working_day_when_beat_runs_every_day(self, apply_async):
+        day = D(2023, 1, 1)
+        while day <= D(2024, 1, 12):
+            self.run_beat_day(day)
+            day += datetime.timedelta(days=1)
+        sent_on = defaultdict(set)
+        for kind, code, created in ReminderMessage.objects.values_list("kind", "period", "created"):
+            sent_on[kind, code].add(timezone.localtime(created).date())
+        for (kind, code), days in sent_on.items():
+            with self.subTest(kind=kind, period=code):
+                (sent,) = days
+                self.assertTrue(calendar.is_working_day(sent))
+                self.assertEqual(sent, reminders.send_date(kind, reminders.parse_period(kind, code)))
+        # 2023-W05 … W52 and 2024-W01 (sent 8 January 2024, on December's plan); 12 months × 4
+        # kinds; Q1–Q4. Nothing for 2022's periods, nor for 2023-W01 … W04, which report on
+        # December 2022: there is no 2022 plan.
+        self.assertEqual(Counter(kind for kind, _code in sent_on), {
+            Kind.WEEKLY: 49, Kind.MONTHLY_NOTICE: 12, Kind.MONTHLY_REMINDER: 12, Kind.MONTHLY_OVERDUE: 12,
+            Kind.MONTHLY_SUMMARY: 12, Kind.QUARTERLY: 4,
+        })
+        # Counted by hand from the 2023 calendar: September, due on the 调休 Saturday 7 October.
+        self.assertEqual(sent_on[Kind.MONTHLY_NOTICE, "2023-09"], {D(2023, 10, 7)})
+        self.assertEqual(sent_on[Kind.MONTHLY_REMINDER, "2023-09"], {D(2023, 10, 7)})
+        self.assertEqual(sent_on[Kind.MONTHLY_OVERDUE, "2023-09"], {D(2023, 10, 8)})  # the 调休 Sunday
+        self.assertEqual(sent_on[Kind.MONTHLY_SUMMARY, "2023-09"], {D(2023, 10, 10)})
+        # January, due Monday 6 February (the 5th is a Sunday): reminder Friday the 3rd.
+        self.assertEqual(sent_on[Kind.MONTHLY_REMINDER, "2023-01"], {D(2023, 2, 3)})
+        self.assertEqual(sent_on[Kind.MONTHLY_OVERDUE, "2023-01"], {D(2023, 2, 7)})
+        # 2023-W17's Monday, 1 May, is in the Labour Day holidays (29 April – 3 May): Thursday 4 May.
+        self.assertEqual(sent_on[Kind.WEEKLY, "2023-W17"], {D(2023, 5, 4)})
+        # April, due Friday 5 May: two days before is a holiday and the working day before it,
+        # 28 April, precedes the notice (4 May), so the reminder goes with the notice.
+        self.assertEqual(sent_on[Kind.MONTHLY_NOTICE, "2023-04"], {D(2023, 5, 4)})
+        self.assertEqual(sent_on[Kind.MONTHLY_REMINDER, "2023-04"], {D(2023, 5, 4)})
+        self.assertEqual(sent_on[Kind.MONTHLY_OVERDUE, "2023-04"], {D(2023, 5, 6)})  # the 调休 Saturday
 
 
 class DeliveryOnceTests(PersonasTestCase):

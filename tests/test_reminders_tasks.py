@@ -31,15 +31,19 @@ class BeatScheduleTests(PersonasTestCase):
         schedule = settings.CELERY_BEAT_SCHEDULE
         for entry in schedule.values():
             self.assertIn(entry["task"], app.tasks)
-        weekly = schedule["weekly-bulletin-monday-0900"]["schedule"]
-        self.assertEqual((weekly.minute, weekly.hour, weekly.day_of_week), ({0}, {9}, {1}))
-        notice = schedule["monthly-notice-1st-0900"]["schedule"]
-        self.assertEqual((notice.hour, notice.day_of_month), ({9}, {1}))
-        summary = schedule["monthly-summary-10th-0900"]["schedule"]
-        self.assertEqual((summary.hour, summary.day_of_month), ({9}, {10}))
-        tasks = {entry["task"] for entry in schedule.values()}
-        self.assertTrue({"reports.tasks.send_monthly_reminder", "reports.tasks.send_monthly_overdue",
-                         "reports.tasks.send_quarterly_report", "reports.tasks.sweep_pending_reminders"} <= tasks)
+        # Every kind runs daily: its send date moves to a working day, which a weekday or
+        # day-of-month crontab cannot follow; the run sends only on that day (scheduled_period).
+        every_day = set(range(7)), set(range(1, 32))
+        daily = {entry["task"]: entry["schedule"] for name, entry in schedule.items() if "daily" in name}
+        self.assertEqual(set(daily), {f"reports.tasks.{name}" for name in (
+            "send_weekly_bulletin", "send_monthly_notice", "send_monthly_reminder", "send_monthly_overdue",
+            "send_monthly_summary", "send_quarterly_report")})
+        for task, crontab in daily.items():
+            with self.subTest(task=task):
+                self.assertEqual((crontab.day_of_week, crontab.day_of_month), every_day)
+        weekly = schedule["weekly-bulletin-daily-0900"]["schedule"]
+        self.assertEqual((weekly.minute, weekly.hour), ({0}, {9}))
+        self.assertIn("reports.tasks.sweep_pending_reminders", {entry["task"] for entry in schedule.values()})
 
     def test_it_puts_the_schedule_in_the_database_for_staff_to_edit_in_the_admin(self):
         from django_celery_beat.models import PeriodicTask
@@ -48,9 +52,9 @@ class BeatScheduleTests(PersonasTestCase):
         # What beat's DatabaseScheduler does at start-up (its update_from_dict) for each default.
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
             ModelEntry.from_entry(name, app=app, **entry)
-        weekly = PeriodicTask.objects.get(name="weekly-bulletin-monday-0900")
+        weekly = PeriodicTask.objects.get(name="weekly-bulletin-daily-0900")
         self.assertEqual(weekly.task, "reports.tasks.send_weekly_bulletin")
-        self.assertEqual((weekly.crontab.minute, weekly.crontab.hour, weekly.crontab.day_of_week), ("0", "9", "mon"))
+        self.assertEqual((weekly.crontab.minute, weekly.crontab.hour, weekly.crontab.day_of_week), ("0", "9", "*"))
         self.assertEqual(str(weekly.crontab.timezone), "Asia/Shanghai")
 
 

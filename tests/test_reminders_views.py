@@ -220,7 +220,8 @@ class PreviewTests(PersonasTestCase):
         report(self.plan, self.jxj, 5, MonthlyReport.Status.RETURNED, submitted_at=None)
         MonthlyReport.objects.filter(unit=self.jxj).update(return_reason="请补充佐证材料")
         response = self.client.get(PREVIEW, {"kind": "monthly-reminder", "period": "2023-05"})
-        self.assertContains(response, "期间 2023-05，按计划于 2023年6月3日 发送。")
+        # Two days before the deadline (Monday 5 June) is a Saturday: the Friday before.
+        self.assertContains(response, "期间 2023-05，按计划于 2023年6月2日 发送。")
         self.assertContains(response, "jxj@example.gov.cn")
         self.assertContains(response, "hongshan@example.gov.cn")
         self.assertContains(response, "【报送提醒】2023年5月工作进展尚未报送，截止日期6月5日")

@@ -20,7 +20,7 @@ class MyUnitTests(ReportingTestCase):
         response = self.client.get(URL)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "本月应报：3月")
-        self.assertContains(response, "2023年4月5日")
+        self.assertContains(response, "2023年4月6日")  # 5 April is 清明, a holiday
         due = response.context["due"]
         self.assertEqual([t.code for t in due["missing_targets"]], ["T16", "T17", "T18"])
         self.assertEqual([t.number for t in due["missing_tasks"]], [19, 21])
@@ -41,7 +41,13 @@ class MyUnitTests(ReportingTestCase):
         self.assertContains(response, "请补充任务7的签约金额。")
 
     def test_it_shows_a_missing_month_after_its_deadline(self):
+        # March is due on 6 April (5 April is 清明): still not late on the 6th, missing on the 7th.
         with time_machine.travel(datetime.datetime(2023, 4, 6, 10, tzinfo=SHANGHAI), tick=False):
+            self.login(self.jxj_liaison)
+            response = self.client.get(URL)
+        self.assertNotContains(response, "已逾期")
+        self.assertEqual(response.context["months"][2]["state"], "not_due")
+        with time_machine.travel(datetime.datetime(2023, 4, 7, 10, tzinfo=SHANGHAI), tick=False):
             self.login(self.jxj_liaison)  # a session started days ago would have timed out
             response = self.client.get(URL)
         self.assertContains(response, "已逾期")

@@ -4,6 +4,7 @@ import datetime
 
 import time_machine
 
+from tasks import services
 from tasks.models import MonthlyReport
 from tests.reporting_base import ReportingTestCase
 
@@ -70,3 +71,46 @@ class SubmitTests(ReportingTestCase):
     def test_it_refuses_get(self):
         self.login(self.jxj_liaison)
         self.assertEqual(self.client.get(self.url()).status_code, 405)
+
+
+class HolidayDeadlineSubmitTests(ReportingTestCase):
+    """September 2023 is due on Saturday 7 October, a 调休 working day: 5 October is a National Day holiday."""
+
+    GRID = "/reporting/grid/"
+
+    def submit_september(self, unit, liaison, day):
+        report = services.get_or_create_report(self.plan, unit, 9)
+        with time_machine.travel(datetime.datetime(2023, 10, day, 16, tzinfo=SHANGHAI), tick=False):
+            self.fill(report, liaison)
+            self.login(liaison)
+            response = self.client.post(f"/reporting/{report.pk}/submit/", follow=True)
+        self.assertEqual(response.status_code, 200)
+        return MonthlyReport.objects.get(pk=report.pk)
+
+    def grid_cell(self, day, unit_code, month=9):
+        with time_machine.travel(datetime.datetime(2023, 10, day, 18, tzinfo=SHANGHAI), tick=False):
+            self.login(self.staff)
+            response = self.client.get(self.GRID)
+        row = next(r for r in response.context["rows"] if r["unit"].code == unit_code)
+        return response, row["cells"][month - 1]
+
+    def test_it_takes_a_submission_on_the_make_up_saturday_as_on_time(self):
+        report = self.submit_september(self.jxj, self.jxj_liaison, 7)
+        self.assertEqual((report.status, report.is_late), ("submitted", False))
+        response, cell = self.grid_cell(8, "jxj")
+        self.assertEqual(cell["state"], "on_time")
+        self.assertContains(response, f'<a href="/reporting/{report.pk}/">按时报送</a>', html=True)
+        self.assertNotContains(response, f'<a href="/reporting/{report.pk}/">逾期报送</a>', html=True)
+
+    def test_it_marks_a_submission_the_day_after_the_moved_deadline_late(self):
+        report = self.submit_september(self.hongshan, self.hongshan_liaison, 8)
+        self.assertTrue(report.is_late)
+        response, cell = self.grid_cell(8, "hongshan")
+        self.assertEqual(cell["state"], "late")
+        self.assertContains(response, f'<a href="/reporting/{report.pk}/">逾期报送</a>', html=True)
+
+    def test_it_counts_a_month_not_submitted_missing_only_after_the_moved_deadline(self):
+        # Due on the unmoved 5 October, it would be missing from the 6th.
+        self.assertEqual(self.grid_cell(6, "fgw")[1]["state"], "not_due")
+        self.assertEqual(self.grid_cell(7, "fgw")[1]["state"], "not_due")
+        self.assertEqual(self.grid_cell(8, "fgw")[1]["state"], "missing")

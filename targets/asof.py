@@ -2,28 +2,39 @@
 
 The rule, in one place:
 - `?month=N` (1–12) picks the month;
-- without it, the latest month of the plan with an approved report (the newest approved figures);
-- with no approved report yet: the current month while the plan year runs, December once the year
-  is over, January before it starts;
-- while the plan year runs the default never passes the current month.
+- without it, the latest *complete* month: one staff have closed, or one whose every report due
+  (each unit that reports for the plan) is approved. One unit's early December report does not
+  move the dashboard to December while the others are still out;
+- before any month is complete: the latest month whose (working-day-moved) due date has passed,
+  January while the first month is still open;
+- the page says which month it shows and why (`AsOf.reason`).
 A month that is not a whole number from 1 to 12 is ignored with a message, and the default is shown.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models import MonthlyReport
-from tasks.reporting import local_today
+from targets.expected_path import time_progress
+from tasks.calendar import due_date, local_today
+from tasks.models import MonthlyReport, ReportingMonthClosure
+from tasks.reporting import reporting_unit_ids
 
 MONTHS = range(1, 13)
+
+REASON_COMPLETE = _("默认：最近一个报送完成的月份")
+REASON_CLOSED = _("默认：最近一个已关闭的报送月份")
+REASON_PAST_DUE = _("默认：尚无报送完成的月份，显示最近一个已过报送期限的月份")
+REASON_FIRST = _("默认：尚无月份过报送期限，显示1月")
+REASON_PICKED = _("按所选月份显示")
 
 
 @dataclass(frozen=True)
 class AsOf:
     month: int
     default_month: int
+    default_reason: str = ""
     error: str = ""
 
     @property
@@ -32,44 +43,60 @@ class AsOf:
 
     @property
     def time_progress(self):
-        from targets.progress import time_progress
-
         return time_progress(self.month)
 
     @property
     def label(self):
         return _("截至%(month)s月底") % {"month": self.month}
 
+    @property
+    def reason(self):
+        return self.default_reason if self.month == self.default_month else REASON_PICKED
 
-_UNSET = object()
+
+def complete_months(plan):
+    """{month: reason} of the months that are complete: closed by staff, or every report due approved."""
+    months = {m: REASON_CLOSED for m in ReportingMonthClosure.objects.filter(plan=plan).values_list("month", flat=True)}
+    expected = reporting_unit_ids(plan)
+    if expected:
+        approved = (
+            MonthlyReport.objects.filter(plan=plan, status=MonthlyReport.Status.APPROVED, unit_id__in=expected)
+            .order_by()
+            .values("month")
+            .annotate(units=Count("unit_id", distinct=True))
+        )
+        for row in approved:
+            if row["units"] >= len(expected):
+                months.setdefault(row["month"], REASON_COMPLETE)
+    return months
 
 
-def default_month(plan, today=None, latest=_UNSET):
-    """`latest` (the latest approved month, None if none) saves the query when the caller has it."""
+def default_month(plan, today=None):
+    """(month, reason) the dashboard shows without `?month=` (see the module doc)."""
+    complete = complete_months(plan)
+    if complete:
+        month = max(complete)
+        return month, complete[month]
     today = today or local_today()
-    if latest is _UNSET:
-        latest = MonthlyReport.objects.filter(plan=plan, status=MonthlyReport.Status.APPROVED).aggregate(
-            latest=Max("month")
-        )["latest"]
-    if today.year < plan.year:
-        return 1
-    if today.year > plan.year:
-        return latest or 12
-    return min(latest or today.month, today.month)
+    past_due = [m for m in MONTHS if due_date(plan, m) < today]
+    if past_due:
+        return max(past_due), REASON_PAST_DUE
+    return 1, REASON_FIRST
 
 
 def as_of_month(request, plan, today=None):
     """The month the page shows (see the module doc) and an error message for a bad `?month=`."""
-    from targets.cache import data_state  # the data version query also gives the latest approved month
-
-    default = default_month(plan, today, latest=data_state(plan, request).latest_approved_month)
+    default, reason = default_month(plan, today)
     raw = request.GET.get("month", "").strip()
     if not raw:
-        return AsOf(month=default, default_month=default)
+        return AsOf(month=default, default_month=default, default_reason=reason)
     try:
         month = int(raw)
     except ValueError:
         month = None
     if month not in MONTHS:
-        return AsOf(month=default, default_month=default, error=_("月份须为 1 至 12 的整数，已显示默认月份。"))
-    return AsOf(month=month, default_month=default)
+        return AsOf(
+            month=default, default_month=default, default_reason=reason,
+            error=_("月份须为 1 至 12 的整数，已显示默认月份。"),
+        )
+    return AsOf(month=month, default_month=default, default_reason=reason)

@@ -7,9 +7,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from targets.forecast_figures import Forecast, points_wording
+from targets.numbers import format_number
 from tasks.models import MONTH_VALIDATORS, MonthlyReport, Plan, Section, Task
 from units.access import ScopedQuerySet
 from units.models import Unit
+
+
+# Months between two due periods of each reporting frequency.
+DUE_MONTH_STEP = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+# Wordings the plan puts after the number (11.5%以上, 100名左右); the others come before it.
+SUFFIX_WORDINGS = {"以上", "左右", "以内", "以下"}
 
 
 class TargetQuerySet(ScopedQuerySet):
@@ -28,7 +36,15 @@ class Target(models.Model):
         STOCK = "stock", _("年末存量")
         CUMULATIVE = "cumulative", _("年度累计")
         RATE = "rate", _("增速或占比")
-        MILESTONE = "milestone", _("节点计数")
+        # A fixed number of projects the plan names (推进建设4个设施, 十大专项): the count cannot
+        # pass the plan's number, so neither a reported value nor a forecast may exceed it.
+        MILESTONE = "milestone", _("限定数量的项目")
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("每月")
+        QUARTERLY = "quarterly", _("每季度")
+        HALF_YEARLY = "half_yearly", _("每半年")
+        YEARLY = "yearly", _("每年")
 
     class Comparison(models.TextChoices):
         AT_LEAST = "at_least", _("不低于")
@@ -59,10 +75,17 @@ class Target(models.Model):
         _("年初基数"), max_digits=16, decimal_places=4, null=True, blank=True,
         help_text=_("存量指标上年末的数值；空白时预期进度从零起算。"),
     )
+    baseline_reason = models.TextField(_("年初基数依据"), blank=True, help_text=_("数据来源或设定理由。"))
+    baseline_is_demo = models.BooleanField(_("年初基数为演示数据"), default=False)
+    frequency = models.CharField(_("报送频次"), max_length=20, choices=Frequency.choices, default=Frequency.MONTHLY)
+    frequency_reason = models.CharField(_("频次说明"), max_length=200, blank=True)
     monthly_profile = models.JSONField(
         _("月度进度曲线"), null=True, blank=True,
         help_text=_("12 个累计百分比（0–100，逐月不减，12 月为 100）；空白时按时间均匀推进。"),
     )
+
+    # Every change of a year-start figure (or any other field) is kept, with who made it.
+    history = HistoricalRecords(excluded_fields=["monthly_profile"])
 
     objects = TargetQuerySet.as_manager()
 
@@ -76,7 +99,7 @@ class Target(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}（{self.get_comparison_display()} {self.display_value}{self.unit_of_measure}）"
+        return f"{self.name}（{self.wording}）"
 
     @property
     def display_value(self):
@@ -85,6 +108,36 @@ class Target(models.Model):
     @property
     def is_percent(self):
         return self.kind == self.Kind.RATE
+
+    @property
+    def due_months(self):
+        """The months whose report carries this target's figure (quarterly: 3, 6, 9, 12)."""
+        step = DUE_MONTH_STEP[self.frequency]
+        return tuple(range(step, 13, step))
+
+    @classmethod
+    def frequencies_due_in(cls, month):
+        """The frequencies whose targets are due in `month` (December: all of them)."""
+        return [frequency for frequency, step in DUE_MONTH_STEP.items() if month % step == 0]
+
+    def is_due_in(self, month):
+        return month % DUE_MONTH_STEP[self.frequency] == 0
+
+    def latest_due_month(self, month):
+        """The latest month up to `month` in which the target is due; None before its first."""
+        step = DUE_MONTH_STEP[self.frequency]
+        return (month // step) * step or None
+
+    @property
+    def wording(self):
+        """The target as the plan states it: 突破13,000家, 11.5%以上, 100名左右, 扩容至400P, 10个."""
+        number = f"{format_number(self.value)}{self.unit_of_measure}"
+        word = self.comparison_wording.strip()
+        if word in ("", "—", "-"):
+            return number
+        if word in SUFFIX_WORDINGS:
+            return f"{number}{word}"
+        return f"{word}{number}"
 
     def clean(self):
         profile = self.monthly_profile
@@ -149,3 +202,141 @@ class TargetValue(models.Model):
 
     def __str__(self):
         return _("%(name)s %(month)s月 %(value)s") % {"name": self.target.name, "month": self.month, "value": self.value}
+
+
+class Status(models.TextChoices):
+    DONE = "done", _("已完成")
+    ON_TRACK = "on_track", _("正常")
+    BEHIND = "behind", _("滞后")
+    SERIOUSLY_BEHIND = "seriously_behind", _("严重滞后")
+    NOT_REPORTED = "not_reported", _("未报送")
+    NOT_DUE = "not_due", _("未到报送期")
+
+
+class StandingFigures:
+    """What a standing shows beyond its stored columns; shared by the computed `progress.Standing`
+    and the stored `TargetStanding`, so that every page, export and email words it alike."""
+
+    @property
+    def status_label(self):
+        return Status(self.status).label
+
+    @property
+    def judged_month(self):
+        return self.value_month or self.due_month or self.month
+
+    @property
+    def is_stale(self):
+        """The value shown belongs to an earlier month than the one viewed."""
+        return self.value_month is not None and self.value_month < self.month
+
+    @property
+    def summary(self):
+        """One line for emails and bulletins: 完成率 and 时间进度, or a rate's gap in points, with the data's month."""
+        if self.value is None:
+            return str(self.status_label)
+        if self.points is not None:
+            text = _("%(value)s%%，%(gap)s") % {"value": format_number(self.value), "gap": points_wording(self.points)}
+        else:
+            text = _("完成率 %(completion)s%%，时间进度 %(progress)s%%") % {
+                "completion": self.completion, "progress": self.expected_share,
+            }
+        return text + _("（%(month)s月数据）") % {"month": self.value_month}
+
+
+    @property
+    def missing_label(self):
+        """本月未报送 (monthly) / 本期未报送 (quarterly and longer), or ''."""
+        if not self.missing_due_period or self.value is None:
+            return ""
+        if self.target.frequency == Target.Frequency.MONTHLY:
+            return _("本月未报送")
+        return _("本期未报送")
+
+
+
+
+class TargetStandingQuerySet(models.QuerySet):
+    def at(self, plan, month):
+        return self.filter(plan=plan, month=month)
+
+
+class TargetStanding(StandingFigures, models.Model):
+    """A target's standing viewed at a plan month, computed by the rules when its data changes.
+
+    Written only by targets/standing_store.py, in the transaction that changes the approved data
+    (approve, reopen, a year-start figure, a rule setting); read by every page with plain queries.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="standings")
+    month = models.PositiveSmallIntegerField(validators=MONTH_VALIDATORS)
+    value = models.DecimalField(max_digits=16, decimal_places=4, null=True)
+    value_month = models.PositiveSmallIntegerField(null=True)
+    due_month = models.PositiveSmallIntegerField(null=True)
+    missing_due_period = models.BooleanField(default=False)
+    # {"3": "12049.0000", …}: the approved figure of each month up to `month` (charts, the workbook).
+    monthly_values_json = models.JSONField(default=dict)
+    completion = models.DecimalField(max_digits=12, decimal_places=1, null=True)
+    points = models.DecimalField(max_digits=12, decimal_places=1, null=True)
+    expected_share = models.DecimalField(max_digits=6, decimal_places=1)
+    time_progress = models.DecimalField(max_digits=6, decimal_places=1)
+    status = models.CharField(max_length=20)
+    status_rank = models.PositiveSmallIntegerField()
+    judged_by_trend = models.BooleanField(default=False)
+    forecast_value = models.DecimalField(max_digits=16, decimal_places=4, null=True)
+    forecast_low = models.DecimalField(max_digits=16, decimal_places=4, null=True)
+    forecast_high = models.DecimalField(max_digits=16, decimal_places=4, null=True)
+    forecast_method = models.CharField(max_length=20, blank=True)
+    forecast_months_used = models.PositiveSmallIntegerField(null=True)
+    forecast_months_left = models.PositiveSmallIntegerField(null=True)
+    forecast_likely_missed = models.BooleanField(null=True)
+    forecast_completion = models.DecimalField(max_digits=12, decimal_places=1, null=True)
+    forecast_points = models.DecimalField(max_digits=12, decimal_places=1, null=True)
+    pace_needed = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    last_update = models.DateTimeField(null=True)
+
+    objects = TargetStandingQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["target", "month"], name="standing_unique_target_month")]
+        indexes = [
+            models.Index(fields=["plan", "month", "status_rank"], name="standing_plan_month_status"),
+            models.Index(fields=["plan", "month", "completion"], name="standing_plan_month_completion"),
+        ]
+
+    @property
+    def monthly_values(self):
+        return {int(m): Decimal(v) for m, v in sorted(self.monthly_values_json.items(), key=lambda i: int(i[0]))}
+
+    @property
+    def forecast(self):
+        """The Forecast this standing was computed with, or None."""
+        if self.forecast_value is None:
+            return None
+        return Forecast(
+            value=self.forecast_value, low=self.forecast_low, high=self.forecast_high, method=self.forecast_method,
+            months_used=self.forecast_months_used, likely_missed=self.forecast_likely_missed,
+            completion=self.forecast_completion, points=self.forecast_points, pace_needed=self.pace_needed,
+            months_left=self.forecast_months_left,
+        )
+
+
+class TaskStanding(models.Model):
+    """A task's status viewed at a plan month, with its flags (see targets/task_status.py)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="standings")
+    month = models.PositiveSmallIntegerField(validators=MONTH_VALIDATORS)
+    status = models.CharField(max_length=20)
+    status_rank = models.PositiveSmallIntegerField()
+    flags = models.JSONField(default=list)
+    behind_responsible = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "month"], name="task_standing_unique_task_month")]
+        indexes = [models.Index(fields=["plan", "month", "status_rank"], name="task_standing_plan_month")]
+
+    @property
+    def status_label(self):
+        return Status(self.status).label

@@ -10,6 +10,7 @@ Decisions:
 - A trailing % is accepted for a rate or share target (the value is in percent already), refused otherwise.
 - Counts, totals and stocks cannot be negative; a rate or share may be (a falling growth rate),
   but never below −100 %, nor above 1000 %.
+- A fixed number of projects the plan names (限定数量的项目, e.g. 推进建设4个设施) cannot pass that number.
 - At most 4 decimal places (the column's precision); nothing that does not fit the column
   (12 integer digits); nothing over 100 times the target value, which is a unit mistake
   (万元 typed for 亿元) far more often than a real figure.
@@ -89,5 +90,11 @@ def clean_target_value(target, raw):
             _("数值超过目标值（%(target)s%(unit)s）的 %(times)d 倍，请检查计量单位是否填错。")
             % {"target": target.display_value, "unit": target.unit_of_measure, "times": MAX_TIMES_TARGET},
             code="too_large",
+        )
+    if target.kind == target.Kind.MILESTONE and number > target.value:
+        raise ValidationError(
+            _("该指标是计划确定的 %(target)s%(unit)s项目，数值不能超过 %(target)s。")
+            % {"target": target.display_value, "unit": target.unit_of_measure},
+            code="above_milestone",
         )
     return number

@@ -168,12 +168,52 @@ class PlanFixtureTest(TestCase):
         self.assertTarget("曙光计划专项资金", "1000", "万元", "reach", "cumulative")
         self.assertTarget("专业型众创孵化载体比例提升", "5", "%", "reach", "rate")
 
+    def test_it_gives_the_10_family_one_kind_and_milestones_an_exact_number(self):
+        family = Target.objects.filter(plan=self.plan, code__in=["T04", "T05", "T06", "T07"])
+        self.assertEqual(set(family.values_list("kind", flat=True)), {"milestone"})
+        milestones = Target.objects.filter(plan=self.plan, kind="milestone")
+        self.assertEqual(set(milestones.values_list("comparison", flat=True)), {"reach"})
+        self.assertEqual(
+            sorted(milestones.values_list("code", flat=True)),
+            ["T01", "T02", "T04", "T05", "T06", "T07", "T21", "T22", "T24"],
+        )
+
+    def test_it_links_each_target_to_the_tasks_that_name_it(self):
+        def tasks_of(name):
+            return list(Target.objects.get(plan=self.plan, name=name).tasks.values_list("number", flat=True))
+
+        self.assertEqual(tasks_of("高价值专利培育中心"), [19])  # 布局建设高价值专利培育中心
+        self.assertEqual(tasks_of("每万人口高价值发明专利拥有量"), [19])
+        self.assertEqual(tasks_of("科技保险增速"), [21])  # 推进东湖科技保险创新示范区建设
+        self.assertEqual(tasks_of("创业投资增速"), [21])  # 武创科技成果转化基金, 引导基金子基金
+        self.assertEqual(tasks_of("科技贷款余额增幅"), [21])
+
+    def test_it_sets_a_reporting_frequency_with_a_reason_where_not_monthly(self):
+        targets = Target.objects.filter(plan=self.plan)
+        for target in targets.exclude(frequency="monthly"):
+            self.assertTrue(target.frequency_reason, target.code)
+        self.assertEqual(targets.get(code="T08").frequency, "quarterly")  # 高新技术企业: recognised in batches
+        self.assertEqual(targets.get(code="T11").frequency, "quarterly")  # 增加值: quarterly statistics
+        self.assertEqual(targets.get(code="T27").frequency, "yearly")
+        self.assertEqual(targets.filter(frequency="monthly").count(), 33)
+
+    def test_it_invents_no_year_start_figure(self):
+        self.assertFalse(Target.objects.filter(plan=self.plan, baseline__isnull=False).exists())
+
+    def test_it_shows_the_plan_s_qualifiers(self):
+        wordings = dict(Target.objects.filter(plan=self.plan).values_list("code", "comparison_wording"))
+        self.assertEqual(Target.objects.get(plan=self.plan, code="T11").wording, "11.5%以上")
+        self.assertEqual(Target.objects.get(plan=self.plan, code="T14").wording, "100名左右")
+        self.assertEqual(Target.objects.get(plan=self.plan, code="T08").wording, "突破13,000家")
+        self.assertEqual(wordings["T23"], "扩容至")
+
     def test_it_links_a_figure_in_goals_and_tasks_once(self):
         t = self.assertTarget("科技领军人才", "100", "名", "about", "cumulative")  # task 15's wording
         self.assertEqual(t.goal_section.number, 4)
         self.assertEqual(list(t.tasks.values_list("number", flat=True)), [15])
         self.assertEqual(t.reporting_unit.name, "市人才工作局")
-        t = self.assertTarget("获批建设全国重点实验室", "10", "家", "at_least", "milestone")
+        # 10家以上: a count that may pass 10, so not a capped project count (milestone).
+        t = self.assertTarget("获批建设全国重点实验室", "10", "家", "at_least", "cumulative")
         self.assertEqual((t.goal_section.number, list(t.tasks.values_list("number", flat=True))), (1, [4]))
         t = self.assertTarget("推进建设重大科技基础设施", "4", "个", "reach", "milestone")
         self.assertEqual(t.reporting_unit.name, "市发改委")

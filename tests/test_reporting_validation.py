@@ -69,3 +69,12 @@ class CleanTargetValueTests(SimpleTestCase):
         self.assertRefused(COUNT, "1" + "0" * 40 + ".12345", "数值过大")
         self.assertRefused(target(), "145001", "超过目标值（1450亿元）的 100 倍")
         self.assertEqual(clean_target_value(target(), "145000"), Decimal("145000"))
+
+
+class MilestoneValueTests(SimpleTestCase):
+    def test_it_refuses_more_projects_than_the_plan_names(self):
+        facilities = target(Target.Kind.MILESTONE, "4", "个")
+        self.assertEqual(clean_target_value(facilities, "4"), Decimal("4"))
+        with self.assertRaises(ValidationError) as caught:
+            clean_target_value(facilities, "5")
+        self.assertEqual(caught.exception.messages, ["该指标是计划确定的 4个项目，数值不能超过 4。"])

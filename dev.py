@@ -43,9 +43,6 @@ def ensure_venv():
 def start():
     ensure_venv()
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
-    # The worker refills the dashboards' cache after each approval: it must share the cache with
-    # the web server (Redis in production; a file cache under var/ needs no server).
-    env.setdefault("CACHE_URL", f"filecache://{Path(env.get('VAR_DIR', ROOT / 'var')).resolve() / 'cache'}")
     manage = [PYTHON, "manage.py"]
     run(*manage, "migrate", "--noinput", env=env)
     run(*manage, "load_plan", env=env)

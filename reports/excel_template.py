@@ -142,7 +142,7 @@ def build_template(plan, unit, month):
 
 def _build_template(plan, unit, month):
     wb = Workbook()
-    targets = list(targets_for_unit(plan, unit))
+    targets = list(targets_for_unit(plan, unit, month))
     tasks = list(tasks_for_unit(plan, unit))
     current = {
         v.target_id: v for v in TargetValue.objects.filter(target__in=targets, unit=unit, month=month)

@@ -17,8 +17,10 @@ from reports.emails import build_email
 from reports.models import ReminderMessage
 from reports.reminder_calendar import month_period, plan_for
 from targets.models import Target, TargetValue
-from targets.progress import STATUS_ORDER, Status, count_by_status, standing_for, standings
-from tasks.models import MonthlyReport, TaskAssignment, deadline_for
+from targets.progress import STATUS_ORDER, Status, count_by_status, standing_for
+from targets.standing_queries import stored_standings_of
+from tasks.calendar import due_date
+from tasks.models import MonthlyReport, TaskAssignment
 from tasks.reporting import SubmissionState, reporting_month_for, reporting_units, submission_state
 from units.models import Membership, Unit
 
@@ -147,7 +149,9 @@ def _local_range(first_day, last_day):
 def status_changes(plan, month, start, end):
     """Targets whose status at `month` changed through reports approved in [start, end).
 
-    Compares each target's standing with and without the values of reports approved then.
+    Compares each target's standing with and without the values of reports approved then; each is
+    judged at its own value's month (targets/progress.py), so an unchanged figure never shows as a
+    change because the month moved on.
     """
     approved_now = list(
         TargetValue.objects.approved()
@@ -161,7 +165,7 @@ def status_changes(plan, month, start, end):
     before = {pk: {} for pk in targets}
     for target_id, unit_id, value_month, value, reviewed_at in approved_now:
         target = targets.get(target_id)
-        if target is None or unit_id != target.reporting_unit_id:
+        if target is None or unit_id != target.reporting_unit_id or not target.is_due_in(value_month):
             continue
         after[target_id][value_month] = value
         if not (reviewed_at and start <= reviewed_at < end):
@@ -177,7 +181,7 @@ def status_changes(plan, month, start, end):
 
 def overdue_units(plan, up_to_month, today):
     """[(unit, [months])] of units with a report past its deadline and not submitted."""
-    months = [m for m in range(1, up_to_month + 1) if today > deadline_for(plan, m)]
+    months = [m for m in range(1, up_to_month + 1) if today > due_date(plan, m)]
     if not months:
         return []
     reports = {
@@ -256,7 +260,7 @@ def unit_contexts(plan, period, units):
     }
     tasks = _tasks_by_unit(plan, list(units))
     targets = _targets_by_unit(plan, list(units))
-    deadline = deadline_for(plan, period.month)
+    deadline = due_date(plan, period.month)
     link = _absolute(reverse("reporting:my_unit"))
     contexts = {}
     for pk, unit in units.items():
@@ -280,7 +284,7 @@ def _outstanding_context(plan, period):
         report = reports.get(unit.pk)
         rows.append({"unit": unit, "state": report.get_status_display() if report else _("未填报")})
     return {
-        "deadline": deadline_for(plan, period.month),
+        "deadline": due_date(plan, period.month),
         "outstanding": rows,
         "unit_count": reporting_units(plan).count(),
         "link": _absolute(reverse("reporting:review")),
@@ -289,7 +293,7 @@ def _outstanding_context(plan, period):
 
 def _summary_context(plan, period):
     targets = Target.objects.filter(plan=plan).select_related("reporting_unit").order_by("position", "code")
-    standing_list = standings(targets, period.month)
+    standing_list = stored_standings_of(targets, period.month)
     counts = count_by_status(standing_list)
     reports = reports_by_unit(plan, period.month)
     units = list(reporting_units(plan))
@@ -306,7 +310,7 @@ def _summary_context(plan, period):
         "approved_count": states[MonthlyReport.Status.APPROVED],
         "submitted_count": states[MonthlyReport.Status.SUBMITTED],
         "not_submitted_count": len(units) - states[MonthlyReport.Status.APPROVED] - states[MonthlyReport.Status.SUBMITTED],
-        "deadline": deadline_for(plan, period.month),
+        "deadline": due_date(plan, period.month),
         "link": _absolute(reverse("overview")),
     }
 

@@ -21,7 +21,7 @@ from reports.excel_template import (
 )
 from reports.upload_types import ParsedTemplate, UploadError, UploadRejected, _blank, _progress_error, _value_error
 from targets.models import TargetValue
-from targets.progress import format_number
+from targets.numbers import format_number
 from tasks.models import MonthlyReport, Plan, ProgressReport
 from tasks.reporting import month_is_closed, targets_for_unit, tasks_for_unit
 from tasks.services import EditConflict, NotEditable, get_or_create_report, save_progress, save_target_value
@@ -115,10 +115,11 @@ def _context(parsed, user, expected_unit=None, expected_month=None):
     return plan, unit, month
 
 
-def _resolve_rows(parsed, plan, unit):
-    """Rows matched to the unit's targets and tasks; a row for anything else is an error."""
+def _resolve_rows(parsed, plan, unit, month):
+    """Rows matched to the unit's targets due `month` and its tasks; a row for anything else is an error."""
     errors = []
     own_targets = {t.code: t for t in targets_for_unit(plan, unit)}
+    due_targets = {t.code for t in targets_for_unit(plan, unit, month)}
     plan_targets = {t.code: t for t in plan.targets.select_related("reporting_unit")}
     own_tasks = {t.number: t for t in tasks_for_unit(plan, unit)}
     plan_tasks = {t.number: t for t in plan.tasks.all()}
@@ -133,6 +134,11 @@ def _resolve_rows(parsed, plan, unit):
         elif code not in own_targets:
             errors.append(_value_error(row["row"], "code", _("指标 %(code)s 由“%(unit)s”报送，不是本单位的指标。") % {
                 "code": code, "unit": plan_targets[code].reporting_unit.name,
+            }))
+        elif code not in due_targets:
+            target = own_targets[code]
+            errors.append(_value_error(row["row"], "code", _("指标 %(code)s %(frequency)s报送，%(month)s月无需填报，请删除此行。") % {
+                "code": code, "frequency": target.get_frequency_display(), "month": month,
             }))
         elif code in seen:
             errors.append(_value_error(row["row"], "code", _("指标 %(code)s 重复出现。") % {"code": code}))
@@ -312,7 +318,7 @@ def check_upload(parsed, user, *, expected_unit=None, expected_month=None):
     """
     with translation.override("zh-hans"):
         plan, unit, month = _context(parsed, user, expected_unit, expected_month)
-        value_rows, progress_rows, errors = _resolve_rows(parsed, plan, unit)
+        value_rows, progress_rows, errors = _resolve_rows(parsed, plan, unit, month)
         if errors:
             raise UploadRejected(errors)
         changes, errors, versions = _run(plan, unit, month, value_rows, progress_rows, user, commit=False)
@@ -344,7 +350,7 @@ def apply_upload(payload, user, request=None):
     )
     with translation.override("zh-hans"):
         plan, unit, month = _context(parsed, user)
-        value_rows, progress_rows, errors = _resolve_rows(parsed, plan, unit)
+        value_rows, progress_rows, errors = _resolve_rows(parsed, plan, unit, month)
         if errors:
             raise UploadRejected(errors)
         changes, errors, _versions = _run(

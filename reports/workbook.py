@@ -10,7 +10,7 @@ repeated on every page):
 4. 需市级协调事项 — the items flagged for city-level coordination in the quarter;
 5. 报送情况 — units × months of the quarter and each unit's on-time rate.
 
-Figures come from `targets.progress.standings()` (approved values only) and the reporting
+Figures come from the stored standings (targets/standing_queries.py, approved values only) and the reporting
 states from `tasks.reporting`: the same numbers and words the dashboard shows. Every cell is
 written through `reports.exports.write_cell`, so typed text never becomes a formula.
 

@@ -3,7 +3,8 @@
 
 from django.db.models import Prefetch
 
-from targets.progress import count_by_status, standings
+from targets.progress import count_by_status
+from targets.standing_queries import stored_standings_of
 from tasks.models import MonthlyReport, ProgressReport, TaskAssignment
 from tasks.reporting import SubmissionState, local_today, reporting_units, submission_state, was_on_time
 
@@ -59,7 +60,7 @@ class QuarterData:
         self.end_month = self.months[-1]
         self.today = today or local_today()
         self.targets = list(_target_queryset(plan))
-        self.standings = standings(self.targets, self.end_month)
+        self.standings = stored_standings_of(self.targets, self.end_month)
         self.counts = count_by_status(self.standings)
         self.coordination = coordination_items(plan, self.months)
         self.units = list(reporting_units(plan).order_by("position", "code"))

@@ -19,6 +19,7 @@ STATUS_FILLS = {
     Status.BEHIND: "C77700",
     Status.SERIOUSLY_BEHIND: "B3261E",
     Status.NOT_REPORTED: "6B7280",
+    Status.NOT_DUE: "8A919C",
 }
 SUBMISSION_FILLS = {
     SubmissionState.APPROVED: "D7EEDD",

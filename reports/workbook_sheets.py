@@ -30,7 +30,10 @@ from reports.workbook_format import (
     number_format,
     status_cell,
 )
-from targets.progress import STATUS_ORDER, Status, latest_self_statuses, task_statuses, time_progress
+from targets.expected_path import time_progress
+from targets.forecast_figures import points_wording
+from targets.progress import STATUS_ORDER, Status
+from targets.task_status import latest_self_statuses, task_statuses
 from tasks.models import ProgressReport, Section, TaskAssignment
 from tasks.reporting import submission_state
 from units.models import Unit
@@ -134,8 +137,8 @@ def _overview_sheet(wb, data, heading):
                     _number(target.value),
                     _number(standing.value) if standing.value is not None else DASH,
                     _("%(month)s月") % {"month": standing.value_month} if standing.value_month else DASH,
-                    _number(standing.completion) if standing.completion is not None else DASH,
-                    _number(standing.time_progress),
+                    _completion_cell(standing),
+                    DASH if target.is_percent else _number(standing.time_progress),
                     "",
                     target.reporting_unit.name,
                 ],
@@ -197,6 +200,15 @@ def _completion_chart(ws, data, anchor_row, data_column):
     return chart
 
 
+def _completion_cell(standing):
+    """完成率 for amounts and counts; a rate's gap to its target in percentage points, as words."""
+    if standing.value is None:
+        return DASH
+    if standing.target.is_percent:
+        return points_wording(standing.points)
+    return _number(standing.completion)
+
+
 def _comparison(target):
     """不低于 / 左右 / 达到, with the plan's own wording (突破, 以上 …) when it says more."""
     label = str(target.get_comparison_display())
@@ -214,7 +226,7 @@ def _targets_sheet(wb, data, heading):
         _("完成率"), _("时间进度"), _("应完成进度"), _("状态"), _("预计全年"), _("报送单位"), _("牵头单位"),
     ]
     widths = [7, 30, 12, 9, 12, *[11] * len(months), 9, 9, 10, 11, 13, 14, 22]
-    subtitle = _("各月数值为已审核的月末数（累计指标为 1 月至当月累计）；预计全年按已报送月份的进度推算，增速类指标不预测。")
+    subtitle = _("各月数值为已审核的月末数（累计指标为 1 月至当月累计）；预计全年的方法见各指标页面（累计指标按进度外推，存量从年初基数或近期趋势外推）；增速、占比类指标以最新值与目标比较，单位为百分点。")
     sheet = SheetLayout(wb, _("指标完成情况"), heading, subtitle, header, widths)
     sheet.header_row()
     month_columns = 5
@@ -229,9 +241,9 @@ def _targets_sheet(wb, data, heading):
             target.unit_of_measure,
             _comparison(target),
             *[_number(standing.monthly_values[m]) if m in standing.monthly_values else None for m in months],
-            _number(standing.completion) if standing.completion is not None else DASH,
-            _number(standing.time_progress),
-            _number(standing.expected_share),
+            _completion_cell(standing),
+            DASH if target.is_percent else _number(standing.time_progress),
+            DASH if target.is_percent else _number(standing.expected_share),
             "",
             _number(forecast) if forecast is not None else DASH,
             target.reporting_unit.name,
@@ -363,7 +375,7 @@ def _submission_sheet(wb, data, heading):
         _("按时报送"), _("应报送"), _("按时报送率"),
     ]
     widths = [24, 13, 13, 13, 10, 9, 12]
-    subtitle = _("按时报送：在截止日（次月 %(day)s 日）前报送；逾期、未报送、已退回均不计入按时。") % {
+    subtitle = _("按时报送：在截止日（次月 %(day)s 日，遇休息日或节假日顺延至下一个工作日）前报送；逾期、未报送、已退回均不计入按时。") % {
         "day": settings.REPORT_DUE_DAY,
     }
     sheet = SheetLayout(wb, _("报送情况"), heading, subtitle, header, widths)

@@ -13,7 +13,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from targets.progress import Status, baseline_of, expected_value_for, forecast_path, format_number
+from targets.expected_path import baseline_of, expected_value_for
+from targets.numbers import format_number
+from targets.forecast import forecast_path
+from targets.forecast_figures import points_wording
+from targets.progress import Status
 from tasks.reporting import SubmissionState
 
 FONT = '"Noto Sans CJK SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif'
@@ -23,6 +27,7 @@ STATUS_COLOURS = {
     Status.BEHIND: "#c77700",
     Status.SERIOUSLY_BEHIND: "#b3261e",
     Status.NOT_REPORTED: "#6b7280",
+    Status.NOT_DUE: "#b8bec9",
 }
 TIME_COLOUR = "#9aa5b8"
 GROUPED_ABOVE = 100  # targets: above this, the completion chart has one bar per group, not per target
@@ -133,11 +138,8 @@ def completion_figure(standing_list):
                 name=_("完成率·%(status)s") % {"status": status.label},
                 orientation="h",
                 y=[[groups[i] for i in picked], [names[i] for i in picked]],
-                x=[_number(rows[i].completion or 0) for i in picked],
-                text=[
-                    f"{rows[i].completion}% {status.label}" if rows[i].completion is not None else str(status.label)
-                    for i in picked
-                ],
+                x=[_bar_length(rows[i]) for i in picked],
+                text=[_bar_text(rows[i], status.label) for i in picked],
                 textposition="outside",
                 textfont={"size": 12},
                 cliponaxis=False,
@@ -154,7 +156,8 @@ def completion_figure(standing_list):
             name=_("应完成进度（时间进度）"),
             orientation="h",
             y=[groups, names],
-            x=[_number(s.expected_share) for s in rows],
+            # A rate is measured against its target, not against the share of the year gone.
+            x=[None if s.target.is_percent else _number(s.expected_share) for s in rows],
             marker={"color": TIME_COLOUR},
             offsetgroup="time",
             hovertext=[
@@ -165,7 +168,7 @@ def completion_figure(standing_list):
         )
     )
     month = rows[0].month if rows else 12
-    highest = max([float(s.completion or 0) for s in rows] + [100.0])
+    highest = max([float(_bar_length(s)) for s in rows] + [100.0])
     layout = (
         _layout(
             _("各项指标完成率与时间进度（截至%(month)s月底）") % {"month": month},
@@ -184,6 +187,23 @@ def completion_figure(standing_list):
         )
     )
     return {"data": data, "layout": layout}
+
+
+def _bar_length(standing):
+    """Completion in percent; for a rate, its figure as a share of the target (the gap is in the label)."""
+    if standing.value is None:
+        return 0
+    if standing.target.is_percent:
+        return round(float(standing.value * 100 / standing.target.value), 1)
+    return _number(standing.completion)
+
+
+def _bar_text(standing, status_label):
+    if standing.value is None:
+        return str(status_label)
+    if standing.target.is_percent:
+        return f"{format_number(standing.value)}%（{points_wording(standing.points)}） {status_label}"
+    return f"{standing.completion}% {status_label}"
 
 
 class _HoverWords:

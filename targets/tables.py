@@ -1,82 +1,68 @@
 """django-tables2 tables of the target pages; the xlsx export reuses them (?export=xlsx)."""
 
-from decimal import Decimal
-
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from targets import tables2_speedups
-from targets.progress import STATUS_ORDER, Status, format_number, status_for, completion_of, expected_value_for
-
-
-tables2_speedups.apply()
+from targets.expected_path import completion_of, expected_value_for, points_from_target
+from targets.numbers import format_number
+from targets.forecast_figures import points_wording
+from targets.progress import Status, status_for
 
 
 def status_html(code, label):
     return format_html('<span class="status status-{}">{}</span>', code, label)
 
 
-def _sort_number(value):
-    return value if value is not None else Decimal("-1e30")
-
-
-class TargetRow:
-    """One line of the target table: a standing plus what the table shows and sorts by."""
-
-    def __init__(self, standing, last_update=None):
-        self.standing = standing
-        self.target = standing.target
-        self.last_update = last_update
-
-    @property
-    def pk(self):
-        return self.target.pk
-
-    @property
-    def url(self):
-        return reverse("targets:detail", args=[self.target.pk])
-
-    code = property(lambda self: self.target.code)
-    name = property(lambda self: self.target.name)
-    reporting_unit = property(lambda self: self.target.reporting_unit.name)
-    kind = property(lambda self: self.target.get_kind_display())
-    completion = property(lambda self: _sort_number(self.standing.completion))
-    time_progress = property(lambda self: self.standing.time_progress)
-    expected_share = property(lambda self: self.standing.expected_share)
-    status_rank = property(lambda self: STATUS_ORDER.index(Status(self.standing.status)))
-    value_sort = property(lambda self: _sort_number(self.standing.value))
-    target_sort = property(lambda self: self.target.value)
-    forecast_sort = property(lambda self: _sort_number(self.standing.forecast.value if self.standing.forecast else None))
-    last_update_sort = property(lambda self: self.last_update.timestamp() if self.last_update else 0)
-
-
 def target_text(target):
-    """"突破 13,000家": the plan's own wording when it has one, else the comparison."""
-    wording = target.comparison_wording if target.comparison_wording not in ("", "—", "-") else target.get_comparison_display()
-    return f"{wording} {format_number(target.value)}{target.unit_of_measure}"
+    """The target as the plan states it: 突破13,000家, 11.5%以上, 100名左右."""
+    return target.wording
 
 
 VALUE_WORDING = _("%(value)s%(unit)s（%(month)s月）")
 FORECAST_WORDING = _("%(value)s%(unit)s（%(completion)s%%）")
+RATE_FORECAST_WORDING = _("%(value)s%%（%(gap)s）")
+
+
+def completion_text(standing_or_target, value=None):
+    """完成率 as shown: 'C%' for amounts and counts, the gap in points for rates, '—' without a value."""
+    if value is None and hasattr(standing_or_target, "target"):
+        target, value = standing_or_target.target, standing_or_target.value
+    else:
+        target = standing_or_target
+    if value is None:
+        return "—"
+    if target.is_percent:
+        return points_wording(points_from_target(target, value))
+    return f"{completion_of(target, value)}%"
 
 
 class TargetTable(tables.Table):
-    code = tables.Column(_("编号"), accessor="code")
-    name = tables.Column(_("指标"), accessor="name", linkify=lambda record: record.url)
-    target = tables.Column(_("目标值"), accessor="target", order_by=("target_sort",), empty_values=())
-    value = tables.Column(_("最新值（已审核）"), accessor="standing", order_by=("value_sort",), empty_values=())
-    completion = tables.Column(_("完成率"), accessor="completion", attrs={"td": {"class": "num"}}, empty_values=())
+    """Targets with their stored standing at one month (rows: TargetStanding); sorts in the database."""
+
+    code = tables.Column(_("编号"), accessor="target__code", order_by=("target__position", "target__code"))
+    name = tables.Column(
+        _("指标"), accessor="target__name", linkify=lambda record: reverse("targets:detail", args=[record.target_id])
+    )
+    target = tables.Column(_("目标值"), accessor="target__value", order_by=("target__value",), empty_values=())
+    value = tables.Column(_("最新值（已审核）"), accessor="value", order_by=("value",), empty_values=())
+    completion = tables.Column(
+        _("完成率"), accessor="completion", order_by=("completion", "points"), attrs={"td": {"class": "num"}},
+        empty_values=(),
+    )
     time_progress = tables.Column(
         _("时间进度"), accessor="expected_share", order_by=("expected_share",), attrs={"td": {"class": "num"}}
     )
-    status = tables.Column(_("状态"), accessor="standing", order_by=("status_rank",), empty_values=())
-    forecast = tables.Column(_("预计全年"), accessor="standing", order_by=("forecast_sort",), empty_values=())
-    reporting_unit = tables.Column(_("报送单位"), accessor="reporting_unit")
-    last_update = tables.Column(_("最后更新"), accessor="last_update", order_by=("last_update_sort",), empty_values=())
+    status = tables.Column(_("状态"), accessor="status", order_by=("status_rank",), empty_values=())
+    forecast = tables.Column(_("预计全年"), accessor="forecast_value", order_by=("forecast_completion", "forecast_points"), empty_values=())
+    reporting_unit = tables.Column(
+        _("报送单位"), accessor="target__reporting_unit__name", order_by=("target__reporting_unit__position",)
+    )
+    last_update = tables.Column(_("最后更新"), accessor="last_update", order_by=("last_update",), empty_values=())
 
     class Meta:
         fields = (
@@ -86,6 +72,24 @@ class TargetTable(tables.Table):
         default_columns = fields
         orderable = True
         empty_text = _("没有符合条件的指标。")
+
+    # Nothing reported sorts first ascending and last descending, on PostgreSQL as on SQLite
+    # (their defaults for NULL differ).
+    def _nulls_first_ascending(self, queryset, is_descending, *fields):
+        order = [F(f).desc(nulls_last=True) if is_descending else F(f).asc(nulls_first=True) for f in fields]
+        return queryset.order_by(*order, "target__position", "target__code"), True
+
+    def order_value(self, queryset, is_descending):
+        return self._nulls_first_ascending(queryset, is_descending, "value")
+
+    def order_completion(self, queryset, is_descending):
+        return self._nulls_first_ascending(queryset, is_descending, "completion", "points")
+
+    def order_forecast(self, queryset, is_descending):
+        return self._nulls_first_ascending(queryset, is_descending, "forecast_completion", "forecast_points")
+
+    def order_last_update(self, queryset, is_descending):
+        return self._nulls_first_ascending(queryset, is_descending, "last_update")
 
     def _word(self, text):
         """A lazy wording translated once per table rather than once per row."""
@@ -98,36 +102,61 @@ class TargetTable(tables.Table):
         return target_text(record.target)
 
     def render_value(self, record):
-        standing = record.standing
+        standing = record
         if standing.value is None:
             return "—"
-        return self._word(VALUE_WORDING) % {
+        text = self._word(VALUE_WORDING) % {
             "value": format_number(standing.value), "unit": record.target.unit_of_measure, "month": standing.value_month,
         }
+        if standing.missing_label:
+            return format_html('{} <span class="flag-missing">{}</span>', text, standing.missing_label)
+        return text
+
+    def value_value(self, record):
+        standing = record
+        if standing.value is None:
+            return "—"
+        text = self._word(VALUE_WORDING) % {
+            "value": format_number(standing.value), "unit": record.target.unit_of_measure, "month": standing.value_month,
+        }
+        return f"{text} {standing.missing_label}".strip()
 
     def render_completion(self, record):
-        completion = record.standing.completion
-        return "—" if completion is None else f"{completion}%"
+        return completion_text(record)
 
     def render_time_progress(self, record):
-        return f"{record.standing.expected_share}%"
+        # A rate is measured against the target itself: no share of the year applies to it.
+        return "—" if record.target.is_percent else f"{record.expected_share}%"
 
     def render_status(self, record):
-        return status_html(record.standing.status, record.standing.status_label)
+        return status_html(record.status, record.status_label)
 
     def value_status(self, record):
-        return str(record.standing.status_label)
+        return str(record.status_label)
 
-    def render_forecast(self, record):
-        forecast = record.standing.forecast
-        if forecast is None:
-            return "—"
-        text = self._word(FORECAST_WORDING) % {
+    def _forecast_text(self, record):
+        forecast = record.forecast
+        if forecast.points is not None:
+            return self._word(RATE_FORECAST_WORDING) % {
+                "value": format_number(forecast.value), "gap": points_wording(forecast.points),
+            }
+        return self._word(FORECAST_WORDING) % {
             "value": format_number(forecast.value), "unit": record.target.unit_of_measure, "completion": forecast.completion,
         }
-        if forecast.likely_missed:
+
+    def render_forecast(self, record):
+        if record.forecast_value is None:
+            return "—"
+        text = self._forecast_text(record)
+        if record.forecast_likely_missed:
             return format_html('{} <span class="flag-missed">{}</span>', text, _("可能完不成"))
         return text
+
+    def value_forecast(self, record):
+        if record.forecast_value is None:
+            return "—"
+        text = self._forecast_text(record)
+        return f"{text} {_('可能完不成')}" if record.forecast_likely_missed else text
 
     def render_last_update(self, record):
         if not record.last_update:
@@ -165,18 +194,26 @@ class MonthlyValueTable(tables.Table):
     def render_value(self, record):
         return f"{format_number(record.value)}{record.target.unit_of_measure}"
 
+    def __init__(self, data, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # A stock without a year-start figure is judged by its trend: each month needs the earlier ones.
+        self._series = {row.month: row.value for row in data}
+
     def render_completion(self, record):
-        return f"{completion_of(record.target, record.value)}%"
+        return completion_text(record.target, record.value)
 
     def render_expected(self, record):
         return f"{format_number(expected_value_for(record.target, record.month))}{record.target.unit_of_measure}"
 
+    def _status(self, record):
+        return status_for(record.target, record.value, record.month, self._series)
+
     def render_status(self, record):
-        status = status_for(record.target, record.value, record.month)
+        status = self._status(record)
         return status_html(status, Status(status).label)
 
     def value_status(self, record):
-        return str(Status(status_for(record.target, record.value, record.month)).label)
+        return str(Status(self._status(record)).label)
 
     def _person(self, user):
         return (user.get_full_name() or user.get_username()) if user else "—"
@@ -203,6 +240,7 @@ class SectionSummaryTable(tables.Table):
     behind = tables.Column(Status.BEHIND.label, attrs={"td": {"class": "num"}})
     seriously_behind = tables.Column(Status.SERIOUSLY_BEHIND.label, attrs={"td": {"class": "num"}})
     not_reported = tables.Column(Status.NOT_REPORTED.label, attrs={"td": {"class": "num"}})
+    not_due = tables.Column(Status.NOT_DUE.label, attrs={"td": {"class": "num"}})
     tasks = tables.Column(_("任务数"), attrs={"td": {"class": "num"}}, default="—")
     tasks_behind = tables.Column(_("滞后任务"), attrs={"td": {"class": "num"}}, default="—")
     open_items = tables.Column(_("待协调事项"), attrs={"td": {"class": "num"}}, default="—")
@@ -210,7 +248,7 @@ class SectionSummaryTable(tables.Table):
     class Meta:
         fields = (
             "name", "kind", "targets", "done", "on_track", "behind", "seriously_behind",
-            "not_reported", "tasks", "tasks_behind", "open_items",
+            "not_reported", "not_due", "tasks", "tasks_behind", "open_items",
         )
         default_columns = fields
         orderable = False

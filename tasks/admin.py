@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from targets.standing_store import refresh_plan
+
 from tasks.models import (
     EvidenceFile,
     MonthlyReport,
@@ -11,6 +13,23 @@ from tasks.models import (
     Task,
     TaskAssignment,
 )
+
+
+class RefreshesStandings:
+    """An edit in the admin (a report's status, an assessment, a task's units) changes the stored
+    standings: recompute the plan's in the admin's transaction, after the related rows are saved."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_plan(self.plan_of(form.instance))
+
+    def delete_model(self, request, obj):
+        plan = self.plan_of(obj)
+        super().delete_model(request, obj)
+        refresh_plan(plan)
+
+    def plan_of(self, obj):
+        return obj.plan
 
 
 @admin.register(Plan)
@@ -30,7 +49,7 @@ class TaskAssignmentInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(RefreshesStandings, admin.ModelAdmin):
     list_display = ["number", "title", "section", "plan"]
     list_filter = ["plan", "section"]
     search_fields = ["title", "text"]
@@ -43,16 +62,19 @@ class ReportingMonthClosureAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(SimpleHistoryAdmin):
+class MonthlyReportAdmin(RefreshesStandings, SimpleHistoryAdmin):
     list_display = ["plan", "unit", "month", "status", "submitted_at", "is_late", "reviewed_at"]
     list_filter = ["plan", "status", "month", "is_late"]
     search_fields = ["unit__name"]
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(RefreshesStandings, SimpleHistoryAdmin):
     list_display = ["report", "task", "self_status", "needs_coordination", "updated_at"]
     list_filter = ["self_status", "needs_coordination"]
+
+    def plan_of(self, obj):
+        return obj.report.plan
 
 
 @admin.register(EvidenceFile)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from targets.progress import format_number
+from targets.numbers import format_number
 from targets.validation import clean_target_value
 from tasks import services
 from tasks.evidence import ACCEPT, check_upload

@@ -1,16 +1,15 @@
-"""Reporting rules: who must report what each month, deadlines, lateness, who may edit.
+"""Reporting rules: who must report what each month, the state of a month, who may edit.
 
-Defined once here and used by the pages, the Excel workbooks and the reminders.
+Defined once here and used by the pages, the Excel workbooks and the reminders. The dates
+(reporting month, due date, lateness) are tasks/calendar.py's, re-exported here.
 """
-
-import datetime
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models import MonthlyReport, ReportingMonthClosure, TaskAssignment, deadline_for
+from tasks.calendar import due_date, is_late, local_today, reporting_month_for  # noqa: F401  (re-exported)
+from tasks.models import MonthlyReport, ReportingMonthClosure, TaskAssignment
 from units.access import editable_unit_ids, is_staff
 from units.models import Unit
 
@@ -26,17 +25,8 @@ class SubmissionState(models.TextChoices):
     NOT_DUE = "not_due", _("未到期")
 
 
-def local_today():
-    return timezone.localdate()
-
-
 def month_is_closed(plan, month):
     return ReportingMonthClosure.objects.filter(plan=plan, month=month).exists()
-
-
-def is_late(plan, month, when):
-    """A submission at `when` (aware datetime) is late when its local date is after the deadline."""
-    return timezone.localtime(when).date() > deadline_for(plan, month)
 
 
 def units_assigned_to_task(task_assignments):
@@ -76,8 +66,13 @@ def tasks_for_unit(plan, unit):
     return plan.tasks.filter(assignments__unit_id__in=unit_ids).distinct().order_by("number")
 
 
-def targets_for_unit(plan, unit):
-    return plan.targets.filter(reporting_unit=unit).order_by("position", "code")
+def targets_for_unit(plan, unit, month=None):
+    """The targets `unit` reports; with `month`, only those due that month (a quarterly figure
+    is asked for in March, June, September and December)."""
+    targets = plan.targets.filter(reporting_unit=unit)
+    if month is not None:
+        targets = targets.filter(frequency__in=targets.model.frequencies_due_in(month))
+    return targets.order_by("position", "code")
 
 
 def submission_state(plan, month, report, today=None):
@@ -90,7 +85,7 @@ def submission_state(plan, month, report, today=None):
         return SubmissionState.RETURNED
     if status == MonthlyReport.Status.SUBMITTED:
         return SubmissionState.LATE if report.is_late else SubmissionState.ON_TIME
-    if today > deadline_for(plan, month):
+    if today > due_date(plan, month):
         return SubmissionState.MISSING
     return SubmissionState.NOT_DUE
 
@@ -115,10 +110,3 @@ def can_submit_report(user, report):
     return report.status in (MonthlyReport.Status.DRAFT, MonthlyReport.Status.RETURNED) and can_edit_report(
         user, report
     )
-
-
-def reporting_month_for(today):
-    """The month a reminder on `today` is about: the month just ended."""
-    first = today.replace(day=1)
-    previous = first - datetime.timedelta(days=1)
-    return previous.year, previous.month

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from targets.models import TargetValue
 from targets.progress import Status, status_for
 from targets.validation import clean_target_value
-from targets.warm import schedule_warmup
+from targets.standing_store import refresh_for_units
+from tasks.calendar import is_late
 from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure
-from tasks.reporting import can_edit_report, is_late, targets_for_unit, tasks_for_unit
+from tasks.reporting import can_edit_report, targets_for_unit, tasks_for_unit
 from units.access import is_staff
 from units.audit import record
 from units.models import AuditEvent
@@ -82,7 +83,6 @@ def _save_with_history(obj, user, reason=""):
 def _bump_report(report, user, reason=""):
     report.version += 1
     _save_with_history(report, user, reason)
-    schedule_warmup(report.plan_id)  # the dashboards' figures changed: refill their cache after commit
 
 
 # Reports
@@ -190,11 +190,21 @@ def progress_problems_required(report, task, self_status):
     this month, for a target of this task, falls behind the time progress (滞后 or 严重滞后)."""
     if self_status == ProgressReport.SelfStatus.BEHIND:
         return True
-    values = TargetValue.objects.filter(
-        report=report, target__tasks=task, target__reporting_unit_id=report.unit_id
-    ).select_related("target")
+    values = list(
+        TargetValue.objects.filter(
+            report=report, target__tasks=task, target__reporting_unit_id=report.unit_id
+        ).select_related("target")
+    )
+    # A stock without a year-start figure is judged by its trend: it needs the approved months before.
+    earlier = {}
+    for target_id, month, value in (
+        TargetValue.objects.approved()
+        .filter(target__in=[v.target_id for v in values], unit_id=report.unit_id, month__lt=report.month)
+        .values_list("target_id", "month", "value")
+    ):
+        earlier.setdefault(target_id, {})[month] = value
     behind = (Status.BEHIND, Status.SERIOUSLY_BEHIND)
-    return any(status_for(v.target, v.value, report.month) in behind for v in values)
+    return any(status_for(v.target, v.value, report.month, earlier.get(v.target_id)) in behind for v in values)
 
 
 def clean_progress(report, task, data):
@@ -261,7 +271,7 @@ def save_progress(
 
 def missing_items(report):
     """(targets without a value, tasks without progress) of the report, in plan order."""
-    targets = list(targets_for_unit(report.plan, report.unit))
+    targets = list(targets_for_unit(report.plan, report.unit, report.month))
     tasks = list(tasks_for_unit(report.plan, report.unit))
     valued = set(report.values.values_list("target_id", flat=True))
     progressed = set(report.progress.values_list("task_id", flat=True))
@@ -335,6 +345,12 @@ def approve_reports(reports, user, request=None):
                 AuditEvent.Action.APPROVE, request=request, user=user, obj=report,
                 changes={"status": [MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.APPROVED]},
             )
+        # The approved data changed: store the new standings in the same transaction.
+        by_plan = {}
+        for report in locked:
+            by_plan.setdefault(report.plan, set()).add(report.unit_id)
+        for plan, unit_ids in by_plan.items():
+            refresh_for_units(plan, unit_ids)
     for report in reports:
         if isinstance(report, MonthlyReport):
             report.refresh_from_db()
@@ -397,6 +413,7 @@ def reopen_report(report, user, reason, request=None):
         report.reopen_reason = reason
         report.return_reason = ""
         _bump_report(report, user, _("重新打开"))
+        refresh_for_units(report.plan, [report.unit_id])  # its figures no longer count
         record(
             AuditEvent.Action.REOPEN, request=request, user=user, obj=report,
             changes={"status": [MonthlyReport.Status.APPROVED, report.status], "reopen_reason": [None, reason]},

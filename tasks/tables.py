@@ -15,9 +15,11 @@ def _joined(units):
 
 
 class TaskRow:
-    def __init__(self, task, status, open_items, month):
+    def __init__(self, task, standing, open_items, month):
+        """`standing`: the task's stored TaskStanding (status and flags); None before it is computed."""
         self.task = task
-        self.status = Status(status)
+        self.status = Status(getattr(standing, "status", standing) or Status.NOT_REPORTED)
+        self.flags = list(getattr(standing, "flags", []))
         self.open_items = open_items
         self.month = month
 
@@ -26,7 +28,7 @@ class TaskRow:
     section = property(lambda self: str(self.task.section))
     lead = property(lambda self: _joined(self.task.lead_units()))
     responsible = property(lambda self: _joined(self.task.responsible_units()))
-    targets = property(lambda self: len(self.task.targets.all()))
+    targets = property(lambda self: self.task.target_count)
     status_rank = property(lambda self: STATUS_ORDER.index(self.status))
 
     @property
@@ -50,10 +52,13 @@ class TaskTable(tables.Table):
         empty_text = _("没有任务。")
 
     def render_status(self, record):
-        return status_html(record.status.value, record.status.label)
+        html = status_html(record.status.value, record.status.label)
+        for flag in record.flags:
+            html += format_html(' <span class="flag-task">{}</span>', flag)
+        return html
 
     def value_status(self, record):
-        return str(record.status.label)
+        return "；".join([str(record.status.label), *record.flags])
 
 
 class ProgressTable(tables.Table):

@@ -1,11 +1,9 @@
 """Task pages: /tasks/ (every task with its status) and /tasks/<n>/ (one task of the plan, n = 1–22)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils.functional import SimpleLazyObject
 from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -14,21 +12,11 @@ from django_tables2 import RequestConfig
 from reports.exports import export_table
 from targets import charts
 from targets.asof import as_of_month
-from targets.cache import cached, query_key, reader_scope
-from targets.dashboard import (
-    current_plan,
-    last_updates,
-    open_coordination_counts,
-    page_context,
-    plan_task_list,
-    standing_map,
-    target_status_map,
-    task_status_map,
-)
-from targets.models import Target
-from targets.progress import Status, latest_self_statuses, standings, task_statuses
-from targets.tables import TargetRow, TargetTable
-from tasks.models import MonthlyReport, ProgressReport
+from targets.dashboard import current_plan, open_coordination_counts, page_context
+from targets.models import Status, TaskStanding
+from targets.standing_queries import target_standings, task_standings
+from targets.tables import TargetTable
+from tasks.models import MonthlyReport, ProgressReport, TaskAssignment
 from tasks.reporting import units_assigned_to_task
 from tasks.tables import ProgressTable, TaskRow, TaskTable
 from units.access import editable_unit_ids, reads_everything, require_role
@@ -44,25 +32,21 @@ def visible_progress(user, queryset):
     return queryset.filter(Q(report__status=MonthlyReport.Status.APPROVED) | Q(report__unit_id__in=editable_unit_ids(user)))
 
 
-# What the task list reads of a target: its status (`target_status_map`) and its place in a task.
-_STATUS_FIELDS = ("id", "kind", "value", "comparison", "baseline", "monthly_profile", "reporting_unit", "position", "code")
-
-
 def _task_list_table(request, plan, month):
-    """The task table at `month`: every task of the plan with its status and open coordination matters.
+    """The task table at `month`: every task with its stored standing and open coordination matters.
 
-    Only approved figures and approved narratives count, so the table is the same for every reader.
-    Constant queries: the targets (only the fields the status needs, no ORDER BY), the tasks with
-    their assignments, links and group members (`plan_task_list`, 4), the approved values, the
-    latest self-assessments and the open coordination matters (task ids only).
+    Constant queries: the tasks with their sections and assignments (2), their stored standings,
+    and the open coordination matters (task ids only).
     """
-    targets = list(Target.objects.filter(plan=plan).only(*_STATUS_FIELDS).order_by())
-    tasks = plan_task_list(plan, targets)
-    linked = {t.pk: t for task in tasks for t in task.targets.all()}
-    by_target = target_status_map(list(linked.values()), month)
-    status_by_task = task_status_map(plan, tasks, month, by_target)
+    standings = task_standings(plan, month)
+    tasks = list(
+        plan.tasks.select_related("section")
+        .prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("unit")))
+        .annotate(target_count=Count("targets"))
+        .order_by("number")
+    )
     open_counts = open_coordination_counts(plan, month)
-    table = TaskTable([TaskRow(t, status_by_task[t.pk], open_counts.get(t.pk, 0), month) for t in tasks])
+    table = TaskTable([TaskRow(t, standings.get(t.pk), open_counts.get(t.pk, 0), month) for t in tasks])
     RequestConfig(request, paginate=False).configure(table)
     return table
 
@@ -73,23 +57,10 @@ def task_list(request):
     require_role(request.user)
     plan = current_plan()
     as_of = as_of_month(request, plan)
-    if request.GET.get("export") == "xlsx":  # never cached
-        table = _task_list_table(request, plan, as_of.month)
+    table = _task_list_table(request, plan, as_of.month)
+    if request.GET.get("export") == "xlsx":
         return export_table(request, table, _("重点任务-%(month)s月.xlsx") % {"month": as_of.month}, _("重点任务"))
-    built = {}
-
-    def table():  # built once per request, and only on a miss or when the context is read (tests)
-        if "table" not in built:
-            built["table"] = _task_list_table(request, plan, as_of.month)
-        return built["table"]
-
-    def build():
-        return {"table_html": table().as_html(request)}
-
-    # The same for every reader (approved data only) and for every day of the month: no scope, no date.
-    page = cached(plan, ("tasklist", as_of.month, query_key(request)), build, request)
-    context = page_context(request, plan, as_of, **page, table=SimpleLazyObject(table))
-    return render(request, "tasks/task_list.html", context)
+    return render(request, "tasks/task_list.html", page_context(request, plan, as_of, table=table))
 
 
 @login_required
@@ -109,25 +80,18 @@ def task_detail(request, number):
             _("任务%(number)s") % {"number": task.number},
         )
     if export == "targets":
-        target_table = _task_targets(plan, task, as_of.month)[2]
+        target_table = TargetTable(_task_targets(plan, task, as_of.month), prefix="t-")
+        RequestConfig(request, paginate=False).configure(target_table)
         return export_table(
             request, target_table, _("任务%(number)s-指标.xlsx") % {"number": task.number},
             _("任务%(number)s指标") % {"number": task.number},
         )
-    # Narratives differ by reader (a liaison also sees its own unit's drafts): the key has the scope.
-    key = ("task", task.pk, as_of.month, reader_scope(request.user), query_key(request))
-    page = cached(plan, key, lambda: _task_page(request, plan, task, as_of.month), request)
+    page = _task_page(request, plan, task, as_of.month)
     return render(request, "tasks/task_detail.html", page_context(request, plan, as_of, task=task, **page))
 
 
 def _task_targets(plan, task, month):
-    targets = list(
-        task.targets.select_related("reporting_unit", "goal_section").prefetch_related("tasks__section").order_by("position", "code")
-    )
-    standing_list = standings(targets, month)
-    updates = last_updates(targets, month)
-    target_table = TargetTable([TargetRow(s, updates.get(s.target.pk)) for s in standing_list], prefix="t-")
-    return targets, standing_list, target_table
+    return target_standings(plan, month).filter(target__tasks=task)
 
 
 def _visible_task_progress(request, plan, task, month):
@@ -143,11 +107,13 @@ def _visible_task_progress(request, plan, task, month):
 
 
 def _task_page(request, plan, task, month):
-    """Everything the task page shows for this reader, rendered (cached by task_detail)."""
-    prefetch_related_objects([task], "assignments__unit__members", "targets")
-    targets, standing_list, target_table = _task_targets(plan, task, month)
-    self_statuses = latest_self_statuses(plan, month, tasks=[task])
-    status = task_statuses([task], month, standing_map(standing_list), self_statuses)[task.pk]
+    """Everything the task page shows for this reader: its stored standing, targets, narratives and grid."""
+    prefetch_related_objects([task], "assignments__unit__members")
+    targets = _task_targets(plan, task, month)
+    standing_list = list(targets)
+    target_table = TargetTable(targets, prefix="t-")
+    RequestConfig(request, paginate=False).configure(target_table)
+    task_standing = TaskStanding.objects.get(task=task, month=month)
     progress = _visible_task_progress(request, plan, task, month)
     progress_table = ProgressTable(progress)
     RequestConfig(request, paginate={"per_page": PROGRESS_PER_PAGE}).configure(progress_table)
@@ -160,26 +126,20 @@ def _task_page(request, plan, task, month):
         for unit in units
     ]
     coordination = [p for p in progress if p.needs_coordination]
-    # The grid has a cell per unit and month (516 on a big plan): rendered here, once per version.
-    progress_grid_html = render_to_string(
-        "tasks/_progress_grid.html",
-        {"months": months, "grid": grid, "coordination": coordination, "as_of": {"month": month}},
-        request,
-    )
     return {
-        "status": Status(status),
+        "status": Status(task_standing.status),
+        "status_flags": task_standing.flags,
         "lead_units": task.lead_units(),
         "responsible_units": task.responsible_units(),
         "target_charts": [
             (s, f"fig-target-{s.target.pk}", json_script(charts.as_json(charts.target_figure(s, small=True)), f"fig-target-{s.target.pk}"))
             for s in standing_list
         ],
-        "target_table_html": target_table.as_html(request) if standing_list else "",
-        "progress_table_html": progress_table.as_html(request),
+        "target_table": target_table if standing_list else None,
+        "progress_table": progress_table,
         "months": months,
         "grid": grid,
         "coordination": coordination,
-        "progress_grid_html": progress_grid_html,
     }
 
 

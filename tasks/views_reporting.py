@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from targets.models import TargetValue
-from targets.progress import Status, format_number, status_for
+from targets.numbers import format_number
+from targets.progress import Status, status_for
 from tasks import services
 from tasks.evidence import delete_evidence, store_evidence
 from tasks.forms import EvidenceForm, ProgressForm, ReasonForm, ReportValuesForm
-from tasks.models import EvidenceFile, MonthlyReport, Plan, ProgressReport, ReportingMonthClosure, deadline_for
+from tasks.calendar import due_date
+from tasks.models import EvidenceFile, MonthlyReport, Plan, ProgressReport, ReportingMonthClosure
 from tasks.reporting import (
     SubmissionState,
     can_edit_report,
@@ -109,13 +111,13 @@ def my_unit(request):
         {
             "month": month,
             "report": reports.get(month),
-            "deadline": deadline_for(plan, month),
+            "deadline": due_date(plan, month),
             "state": SubmissionState(submission_state(plan, month, reports.get(month), today)),
         }
         for month in MONTHS
     ]
     due_month = _due_month(plan, today)
-    targets = list(targets_for_unit(plan, unit))
+    targets = list(targets_for_unit(plan, unit, due_month))
     tasks = list(tasks_for_unit(plan, unit))
     due = None
     if due_month:
@@ -125,8 +127,8 @@ def my_unit(request):
         due = {
             "month": due_month,
             "report": report,
-            "deadline": deadline_for(plan, due_month),
-            "overdue": today > deadline_for(plan, due_month),
+            "deadline": due_date(plan, due_month),
+            "overdue": today > due_date(plan, due_month),
             "state": months[due_month - 1]["state"],
             "missing_targets": [t for t in targets if t.pk not in valued],
             "missing_tasks": [t for t in tasks if t.pk not in progressed],
@@ -168,7 +170,7 @@ def open_month(request, month):
 
 def _detail_context(request, report, can_edit, **extra):
     plan, unit = report.plan, report.unit
-    targets = list(targets_for_unit(plan, unit))
+    targets = list(targets_for_unit(plan, unit, report.month))
     values = {v.target_id: v for v in report.values.select_related("updated_by")}
     previous = {}
     if report.month > 1:
@@ -202,7 +204,7 @@ def _detail_context(request, report, can_edit, **extra):
         "can_submit": can_submit_report(user, report),
         "can_review": staff and report.status == MonthlyReport.Status.SUBMITTED,
         "can_reopen": staff and report.status == MonthlyReport.Status.APPROVED,
-        "deadline": deadline_for(plan, report.month),
+        "deadline": due_date(plan, report.month),
         "value_rows": value_rows, "task_rows": task_rows,
         "report_history": report.history.select_related("history_user").order_by("-history_date", "-history_id")[:20],
         "return_form": ReasonForm(prefix="return"), "reopen_form": ReasonForm(prefix="reopen"),
@@ -223,7 +225,7 @@ def report_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def edit_values(request, pk):
     report = _get_rw_report_for_user(request, pk)
-    targets = list(targets_for_unit(report.plan, report.unit))
+    targets = list(targets_for_unit(report.plan, report.unit, report.month))
     existing = {v.target_id: v for v in report.values.all()}
     previous = {}
     if report.month > 1:

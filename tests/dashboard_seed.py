@@ -1,4 +1,8 @@
-"""Approved figures for the dashboard tests, created directly with the ORM (no reporting services)."""
+"""Approved figures for the dashboard tests, created directly with the ORM (no reporting services).
+
+Like any bulk load, each helper ends by rebuilding the plan's stored standings (refresh_plan),
+which the write path would otherwise have kept.
+"""
 
 import datetime
 from decimal import Decimal
@@ -7,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from targets.models import Target, TargetValue
-from tasks.models import MonthlyReport, ProgressReport, Task, deadline_for
+from targets.standing_store import refresh_plan
+from tasks.calendar import due_date
+from tasks.models import MonthlyReport, ProgressReport, Task
 from units.models import Unit
 
 # 高新技术企业数 (T08, stock, 13000 家, reported by 市科技局): a month-by-month path.
@@ -16,7 +22,7 @@ T08_VALUES = {1: Decimal("9800"), 2: Decimal("10100"), 3: Decimal("10400"), 4: D
 
 
 def submitted_at(plan, month, late=False):
-    day = deadline_for(plan, month) + datetime.timedelta(days=3 if late else -2)
+    day = due_date(plan, month) + datetime.timedelta(days=3 if late else -2)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
 
 
@@ -73,6 +79,7 @@ def seed_months(plan, months, staff=None, extra_units=0):
         for district in districts:
             district_report = report(plan, district, month, submitted_by=staff, reviewed_by=staff)
             progress(district_report, task9, "on_track", f"{district.name}{month}月进展")
+    refresh_plan(plan)
 
 
 def add_targets(plan, count, task_number=9):
@@ -91,6 +98,7 @@ def add_targets(plan, count, task_number=9):
     for monthly_report in MonthlyReport.objects.filter(plan=plan, unit=kjj, status=MonthlyReport.Status.APPROVED):
         for extra in created:
             value(monthly_report, extra, 10 * monthly_report.month)
+    refresh_plan(plan)
     return created
 
 

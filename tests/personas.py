@@ -10,6 +10,7 @@
 from django.contrib.auth import get_user_model
 from django.test import TestCase
 
+from targets.standing_store import refresh_plan
 from tasks.models import Plan
 from units.accounts import create_account
 from units.models import Membership, Unit
@@ -23,6 +24,7 @@ class PersonasTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.plan = Plan.objects.get(code="2023")
+        refresh_plan(cls.plan)  # the fixture is loaded as load_plan loads it: standings computed
         cls.jxj = Unit.objects.get(code="jxj")
         cls.hongshan = Unit.objects.get(code="hongshan")
         cls.kjj = Unit.objects.get(code="kjj")

@@ -93,6 +93,7 @@ MATRIX = {
     "overview": PUBLIC_READ,
     "targets:list": PUBLIC_READ,
     "targets:detail": PUBLIC_READ,
+    "targets:year_start": STAFF_ACTION,
     "tasks:list": PUBLIC_READ,
     "tasks:detail": PUBLIC_READ,
     "units:list": PUBLIC_READ,
@@ -181,7 +182,7 @@ class SweepFixture(PersonasTestCase):
     def kwargs_for(self, name, params):
         pk_of = {
             "reporting:evidence": self.evidence.pk, "reporting:delete_evidence": self.evidence.pk,
-            "targets:detail": self.target.pk, "reminders:resend": self.reminder.pk,
+            "targets:detail": self.target.pk, "targets:year_start": self.target.pk, "reminders:resend": self.reminder.pk,
             "account_deactivate": self.jxj_liaison.pk, "account_activate": self.jxj_liaison.pk,
             "account_reset_password": self.jxj_liaison.pk,
         }

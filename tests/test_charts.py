@@ -18,7 +18,16 @@ class CompletionFigureTests(PersonasTestCase):
         figure = completion_figure(self.standings(1))
         self.assertNotEqual(figure["layout"].get("barmode"), "stack")
         bars = [sum(1 for x in trace["x"] if x is not None) for trace in figure["data"] if trace.get("type") == "bar"]
-        self.assertEqual(sum(bars), 43 * 2)  # completion and time progress, per target
+        # A completion bar per target, and a time-progress bar per target that is not one of the
+        # six rates (a rate is measured against its target, not the share of the year gone).
+        self.assertEqual(sum(bars), 43 + 37)
+        drawn = {
+            name: x
+            for trace in figure["data"] if trace.get("name", "").startswith("完成率")
+            for name, x in zip(trace["y"][1], trace["x"])
+        }
+        self.assertEqual(drawn["T10 技术合同成交额"], 0.1)  # 1 ÷ 1450
+        self.assertEqual(drawn["T11 高新技术产业增加值增速"], 8.7)  # a rate: 1% of 11.5%
 
     def test_it_counts_targets_per_group_on_a_big_plan(self):
         standings = self.standings(3)

@@ -50,7 +50,7 @@ class WorkbookAndTemplateInjectionTests(PersonasTestCase):
                 report=cls.report, task=task, work_done=next(texts), problems=next(texts),
                 next_steps="-", self_status="on_track", needs_coordination=True, coordination_matter="@协调",
             )
-        target = Target.objects.get(plan=cls.plan, code="T08")
+        target = Target.objects.get(plan=cls.plan, code="T10")  # monthly: asked for in May
         kjj_report = MonthlyReport.objects.create(plan=cls.plan, unit=cls.kjj, month=5)
         TargetValue.objects.create(
             target=target, unit=cls.kjj, report=kjj_report, month=5, value=1, note="=1+2", source="+来源"

@@ -20,13 +20,13 @@ class ImportProgressCommandTests(PersonasTestCase):
     def setUp(self):
         self.directory = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, self.directory, ignore_errors=True)
-        self.t08 = Target.objects.get(plan=self.plan, code="T08")
+        self.t26 = Target.objects.get(plan=self.plan, code="T26")
 
-    def template_file(self, month=5, t08="12400"):
+    def template_file(self, month=5, t26="12400"):
         wb = load_workbook(io.BytesIO(build_template(self.plan, self.kjj, month)))
         ws = wb[VALUES_SHEET]
-        row = next(r[0].row for r in ws.iter_rows(min_row=5) if r[0].value == "T08")
-        ws[f"F{row}"] = t08
+        row = next(r[0].row for r in ws.iter_rows(min_row=5) if r[0].value == "T26")
+        ws[f"F{row}"] = t26
         path = self.directory / f"kjj-{month}.xlsx"
         wb.save(path)
         return path
@@ -41,7 +41,7 @@ class ImportProgressCommandTests(PersonasTestCase):
         out, _err = self.run_command(str(path), "--month", "2023-05", "--unit", "kjj", "--user", "staff")
         self.assertIn("本月数值： → 12,400", out.replace("—", ""))
         self.assertIn("已保存 1 处修改", out)
-        value = TargetValue.objects.get(target=self.t08, unit=self.kjj, month=5)
+        value = TargetValue.objects.get(target=self.t26, unit=self.kjj, month=5)
         self.assertEqual((value.value, value.updated_by, value.report.status), (Decimal("12400"), self.staff, "draft"))
         self.assertTrue(AuditEvent.objects.filter(action=AuditEvent.Action.UPLOAD, user=self.staff).exists())
         # The same file again changes nothing.
@@ -59,7 +59,7 @@ class ImportProgressCommandTests(PersonasTestCase):
         self.assertFalse(MonthlyReport.objects.exists())
 
     def test_it_prints_every_error_and_exits_non_zero(self):
-        path = self.template_file(t08="很多")
+        path = self.template_file(t26="很多")
         err = io.StringIO()
         with self.assertRaisesMessage(CommandError, "文件有 1 处问题，未保存任何内容"):
             call_command("import_progress", str(path), "--month", "2023-05", "--unit", "kjj", "--user", "staff",
@@ -104,4 +104,4 @@ class ImportProgressCommandTests(PersonasTestCase):
 
     def test_without_user_it_acts_as_bureau_staff(self):
         self.run_command(str(self.template_file()), "--month", "2023-05", "--unit", "kjj")
-        self.assertEqual(TargetValue.objects.get(target=self.t08).updated_by, self.staff)
+        self.assertEqual(TargetValue.objects.get(target=self.t26).updated_by, self.staff)

@@ -20,7 +20,7 @@ class ReportPageTests(ReportingTestCase):
         self.assertEqual((row["previous_display"], row["display"]), ("8.5", "9.25"))
         self.assertContains(response, "武创科技成果转化基金规模")
         self.assertContains(response, "亿元")
-        self.assertContains(response, "不低于 30")
+        self.assertContains(response, "不低于30亿元")  # the plan's own wording
         self.assertContains(response, '<td class="num">8.5</td>', html=True)
         self.assertContains(response, '<td class="num">9.25</td>', html=True)
         self.assertContains(response, "新增子基金")

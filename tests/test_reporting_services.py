@@ -102,9 +102,10 @@ class ReportServicesTests(ReportingTestCase):
                 self.jxj_report, self.jxj_task, **self.progress_data(self_status="behind"), user=self.jxj_liaison
             )
         self.assertIn("problems", caught.exception.message_dict)
-        task21 = self.plan.tasks.get(number=21)  # T43 (fund size, 30 亿元, stock) belongs to it
+        task21 = self.plan.tasks.get(number=21)  # T16 (科技贷款余额增幅, 不低于10%, monthly) belongs to it
+        loans = self.plan.targets.get(code="T16")
         self.assertFalse(services.progress_problems_required(self.jrj_report, task21, "on_track"))
-        services.save_target_value(self.jrj_report, self.fund_size, value="1", user=self.jrj_liaison)
+        services.save_target_value(self.jrj_report, loans, value="1", user=self.jrj_liaison)  # 10% of 10%
         self.assertTrue(services.progress_problems_required(self.jrj_report, task21, "on_track"))
         with self.assertRaises(ValidationError):
             services.save_progress(self.jrj_report, task21, **self.progress_data(), user=self.jrj_liaison)

@@ -39,6 +39,13 @@ class ValuesFormTests(ReportingTestCase):
         self.assertContains(response, "亿元")
         self.assertContains(response, f'name="t{self.fund_size.pk}_version" value="0"')
 
+    def test_it_asks_only_for_the_targets_due_that_month(self):
+        # 科技保险增速 (T17) and 创业投资增速 (T18) are quarterly: asked for in March, not in April.
+        april = services.get_or_create_report(self.plan, self.jrj, 4)
+        self.login(self.jrj_liaison)
+        rows = [row["target"].code for row in self.client.get(self.url(april)).context["form"].rows()]
+        self.assertEqual(rows, ["T16", "T43"])
+
     def test_it_saves_the_entered_rows_and_skips_blank_ones(self):
         self.login(self.jrj_liaison)
         response = self.client.post(self.url(), self.data())

@@ -9,12 +9,20 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase
 
 from targets.models import TargetValue
-from targets.progress import Status, count_by_status, standings
+from targets.models import Status, TargetStanding
 from tasks.models import MonthlyReport, ProgressReport
 from tasks.reporting import reporting_units
 from tasks.management.commands.seed_demo import DEFAULT_PASSWORD
 from units.access import is_staff
 from units.models import Membership
+
+
+def counts_at(plan, month):
+    """{Status: number of targets} the pages show at `month` (the stored standings)."""
+    counts = dict.fromkeys(Status, 0)
+    for status in TargetStanding.objects.filter(plan=plan, month=month).values_list("status", flat=True):
+        counts[Status(status)] += 1
+    return counts
 
 
 def run(*args, password=None):
@@ -85,19 +93,26 @@ class SeedDemoTests(TestCase):
         from tasks.models import Plan
 
         plan = Plan.objects.get(code="2023")
-        counts = count_by_status(standings(plan.targets.all(), 6))
+        counts = counts_at(plan, 6)
         self.assertEqual(counts[Status.NOT_REPORTED], 0)
+        self.assertEqual(counts[Status.NOT_DUE], 1)  # 市级科技领军企业: yearly
         self.assertGreater(counts[Status.ON_TRACK], counts[Status.BEHIND])
         self.assertGreater(counts[Status.BEHIND] + counts[Status.SERIOUSLY_BEHIND], 0)
-        year_end = count_by_status(standings(plan.targets.all(), 12))  # values only to June
-        self.assertEqual(year_end[Status.NOT_REPORTED], 0)
+        year_end = counts_at(plan, 12)  # values only to June: every figure judged at its own month
+        self.assertEqual(year_end[Status.NOT_REPORTED], 1)  # the yearly one is due in December
+        # Quarterly figures exist only for their periods: nothing for 高新技术企业数 in May.
+        self.assertFalse(TargetValue.objects.filter(target__code="T08", month=5).exists())
+        self.assertTrue(TargetValue.objects.filter(target__code="T08", month=6).exists())
+        firms = plan.targets.get(code="T08")
+        self.assertTrue(firms.baseline_is_demo)
+        self.assertEqual(firms.baseline, 11500)
 
     def test_it_reaches_targets_over_a_full_year(self):
         from tasks.models import Plan
 
         run("--progress")
         plan = Plan.objects.get(code="2023")
-        counts = count_by_status(standings(plan.targets.all(), 12))
+        counts = counts_at(plan, 12)
         self.assertGreater(counts[Status.DONE], 0)
         self.assertGreater(counts[Status.SERIOUSLY_BEHIND] + counts[Status.BEHIND], 0)
         self.assertEqual(MonthlyReport.objects.filter(month=12).count(), reporting_units(plan).count())

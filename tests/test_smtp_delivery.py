@@ -10,6 +10,7 @@ from reports import reminders
 from reports.models import ReminderMessage
 from reports.tasks import deliver_reminder
 from targets.models import Target, TargetValue
+from targets.standing_store import refresh_plan
 from tasks.models import MonthlyReport, ProgressReport
 from tests.personas import PersonasTestCase
 from tests.reminders_support import at, html_of, report, smtp_server, smtp_settings, text_of
@@ -40,11 +41,12 @@ class SmtpDeliveryTests(PersonasTestCase):
         self.assertIsNotNone(row.sent_at)
 
     def test_it_attaches_the_quarterly_workbook_with_the_figures_and_lists_coordination_items(self):
-        t08 = Target.objects.get(plan=self.plan, code="T08")  # 高新技术企业数, reported by 市科技局
-        for month, value in ((4, "12000"), (5, "12400")):
+        t10 = Target.objects.get(plan=self.plan, code="T10")  # 技术合同成交额, monthly, reported by 市科技局
+        for month, value in ((4, "400"), (5, "520.5")):
             kjj_report = report(self.plan, self.kjj, month, MonthlyReport.Status.APPROVED,
                                 submitted_at=at(2023, month + 1, 3), reviewed_at=at(2023, month + 1, 4))
-            TargetValue.objects.create(target=t08, unit=self.kjj, report=kjj_report, month=month, value=Decimal(value))
+            TargetValue.objects.create(target=t10, unit=self.kjj, report=kjj_report, month=month, value=Decimal(value))
+        refresh_plan(self.plan)  # reports made behind the write path's back
         jxj_may = report(self.plan, self.jxj, 5, MonthlyReport.Status.SUBMITTED, submitted_at=at(2023, 6, 2))
         task7 = self.plan.tasks.get(number=7)
         ProgressReport.objects.create(report=jxj_may, task=task7, work_done="五月进展", needs_coordination=True,
@@ -66,9 +68,10 @@ class SmtpDeliveryTests(PersonasTestCase):
         self.assertEqual(attachment.get_filename(), "季度调度报告-2023Q2.xlsx")
         workbook = load_workbook(BytesIO(attachment.get_content()))
         sheet = workbook["指标完成情况"]
-        t08_row = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "T08")
-        self.assertIn(12000, t08_row)
-        self.assertIn(12400, t08_row)
+        t10_row = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "T10")
+        self.assertIn(400, t10_row)
+        self.assertIn(520.5, t10_row)
+        self.assertIn("滞后", t10_row)  # 520.5 ÷ 1450 = 35.9% at May's 41.7%
         coordination = [row for row in workbook["需市级协调事项"].iter_rows(values_only=True)]
         self.assertTrue(any("协调光谷科创大走廊用地指标" in row for row in coordination))
 

@@ -50,7 +50,7 @@ class UploadTestCase(PersonasTestCase):
         cls.kjj_liaison = create_account(
             "kjj_liaison", Membership.Role.LIAISON, cls.kjj, PASSWORD, email="kjj@example.gov.cn"
         )
-        cls.t08 = Target.objects.get(plan=cls.plan, code="T08")  # 高新技术企业数 13000 家
+        cls.t26 = Target.objects.get(plan=cls.plan, code="T26")  # 在孵初创科技企业数 15000 家, monthly
         cls.t10 = Target.objects.get(plan=cls.plan, code="T10")  # 技术合同成交额 1450 亿元
         cls.task1 = cls.plan.tasks.get(number=1)  # 市科技局 leads task 1
 
@@ -94,7 +94,7 @@ class UploadTestCase(PersonasTestCase):
 
 class UploadRoundTripTests(UploadTestCase):
     FILL = {
-        "values": {"T08": {"F": 12400, "G": "含新认定企业", "H": "市科技局统计"}, "T10": {"F": "520.5"}},
+        "values": {"T26": {"F": 12400, "G": "含新认定企业", "H": "市科技局统计"}, "T10": {"F": "520.5"}},
         "progress": {1: {"C": "召开推进会 3 次", "D": "", "E": "六月继续调度", "F": "正常推进", "G": "否"}},
     }
 
@@ -106,7 +106,7 @@ class UploadRoundTripTests(UploadTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.context["errors"], [])
         changes = {(c.item, c.field): (c.old, c.new) for c in response.context["preview"].changes}
-        self.assertEqual(changes[(f"T08 {self.t08.name}", "本月数值")], ("", "12,400"))
+        self.assertEqual(changes[(f"T26 {self.t26.name}", "本月数值")], ("", "12,400"))
         self.assertEqual(changes[(f"T10 {self.t10.name}", "本月数值")], ("", "520.5"))
         self.assertEqual(changes[(f"1. {self.task1.title}", "工作进展")], ("", "召开推进会 3 次"))
         self.assertContains(response, "12,400")
@@ -116,7 +116,7 @@ class UploadRoundTripTests(UploadTestCase):
         self.assertRedirects(response, reverse("reports:upload"))
         report = MonthlyReport.objects.get(plan=self.plan, unit=self.kjj, month=5)
         self.assertEqual(report.status, MonthlyReport.Status.DRAFT)
-        uploaded = TargetValue.objects.get(target=self.t08, unit=self.kjj, month=5)
+        uploaded = TargetValue.objects.get(target=self.t26, unit=self.kjj, month=5)
         self.assertEqual(
             (uploaded.value, uploaded.note, uploaded.source, uploaded.version, uploaded.updated_by),
             (Decimal("12400"), "含新认定企业", "市科技局统计", 1, self.kjj_liaison),
@@ -130,7 +130,7 @@ class UploadRoundTripTests(UploadTestCase):
         # The same figures typed into the form (which calls the same services) for June.
         june = services.get_or_create_report(self.plan, self.kjj, 6)
         typed = services.save_target_value(
-            june, self.t08, value="12400", note="含新认定企业", source="市科技局统计", user=self.kjj_liaison
+            june, self.t26, value="12400", note="含新认定企业", source="市科技局统计", user=self.kjj_liaison
         )
         self.assertEqual(
             (typed.value, typed.note, typed.source, typed.version, typed.history.count()),
@@ -153,15 +153,15 @@ class UploadRoundTripTests(UploadTestCase):
         self.confirm(self.upload(workbook_bytes(self.filled(**self.FILL))))
         wb = self.download(5)
         ws = wb[VALUES_SHEET]
-        row = row_of(ws, "T08")
-        self.assertEqual([c.value for c in ws[row]][3:8], [13000, None, 12400, "含新认定企业", "市科技局统计"])
+        row = row_of(ws, "T26")
+        self.assertEqual([c.value for c in ws[row]][3:8], [15000, None, 12400, "含新认定企业", "市科技局统计"])
         self.assertTrue(ws.protection.sheet)
         self.assertTrue(ws[f"A{row}"].protection.locked)
         self.assertFalse(ws[f"F{row}"].protection.locked)
         self.assertEqual(wb[MARKER_SHEET].sheet_state, "veryHidden")
         # June's template shows May's value as last month's, and an empty cell to fill.
         ws = self.download(6)[VALUES_SHEET]
-        self.assertEqual([c.value for c in ws[row_of(ws, "T08")]][4:6], [12400, None])
+        self.assertEqual([c.value for c in ws[row_of(ws, "T26")]][4:6], [12400, None])
 
     def test_only_the_changed_cells_are_saved_and_versioned(self):
         self.login(self.kjj_liaison)
@@ -175,13 +175,13 @@ class UploadRoundTripTests(UploadTestCase):
         )
         self.confirm(response)
         self.assertEqual(TargetValue.objects.get(target=self.t10, month=5).version, 2)
-        self.assertEqual(TargetValue.objects.get(target=self.t08, month=5).version, 1)
+        self.assertEqual(TargetValue.objects.get(target=self.t26, month=5).version, 1)
 
     def test_bureau_staff_upload_for_a_unit(self):
         self.login(self.staff)
-        wb = self.filled(unit="kjj", values={"T08": {"F": 12500}})
+        wb = self.filled(unit="kjj", values={"T26": {"F": 12500}})
         self.confirm(self.upload(workbook_bytes(wb)))
-        self.assertEqual(TargetValue.objects.get(target=self.t08, month=5).updated_by, self.staff)
+        self.assertEqual(TargetValue.objects.get(target=self.t26, month=5).updated_by, self.staff)
 
     def test_a_district_uploads_progress_on_its_group_tasks(self):
         self.login(self.hongshan_liaison)
@@ -224,7 +224,7 @@ class UploadErrorTests(UploadTestCase):
         return errors
 
     def test_a_file_that_is_not_xlsx(self):
-        self.assertRejected(b"code,value\nT08,12400\n", "不是 Excel（.xlsx）格式")
+        self.assertRejected(b"code,value\nT26,12400\n", "不是 Excel（.xlsx）格式")
         self.assertRejected(workbook_bytes(self.filled()), "不是 Excel（.xlsx）格式", name="报送.csv")
 
     def test_a_zip_that_is_not_a_workbook(self):
@@ -242,10 +242,10 @@ class UploadErrorTests(UploadTestCase):
 
     @override_settings(UPLOAD_XLSX_MAX_BYTES=2048)
     def test_a_file_over_the_size_limit(self):
-        self.assertRejected(workbook_bytes(self.filled(values={"T08": {"F": 1}})), "超过 0 MB 的上限")
+        self.assertRejected(workbook_bytes(self.filled(values={"T26": {"F": 1}})), "超过 0 MB 的上限")
 
     def test_a_zip_bomb_is_refused_before_it_is_unpacked(self):
-        content = workbook_bytes(self.filled(values={"T08": {"F": 1}}))
+        content = workbook_bytes(self.filled(values={"T26": {"F": 1}}))
         with mock.patch("reports.upload.MAX_UNCOMPRESSED_BYTES", 10_000), \
                 mock.patch("reports.upload.load_workbook") as load:
             self.assertRejected(content, "解压后过大")
@@ -253,28 +253,38 @@ class UploadErrorTests(UploadTestCase):
 
     def test_an_oversized_sheet(self):
         with mock.patch("reports.upload.MAX_ROWS", 6):
-            self.assertRejected(workbook_bytes(self.filled(values={"T08": {"F": 1}})), "工作表“指标数值”", "工作表过大")
+            self.assertRejected(workbook_bytes(self.filled(values={"T26": {"F": 1}})), "工作表“指标数值”", "工作表过大")
 
     def test_a_workbook_that_is_not_our_template(self):
         wb = Workbook()
         wb.active.title = VALUES_SHEET
-        wb.active["A5"] = "T08"
+        wb.active["A5"] = "T26"
         wb.active["F5"] = 12400
         self.assertRejected(workbook_bytes(wb), "不是本系统下载的报送模板")
 
     def test_a_template_whose_marker_was_tampered_with(self):
-        wb = self.filled(values={"T08": {"F": 12400}})
+        wb = self.filled(values={"T26": {"F": 12400}})
         marker = wb[MARKER_SHEET]
         marker["B6"] = marker["B6"].value.replace("|kjj|", "|jxj|")
         self.assertRejected(workbook_bytes(wb), "不是本系统下载的报送模板")
 
     def test_another_units_template(self):
-        content = workbook_bytes(self.filled(values={"T08": {"F": 12400}}))
+        content = workbook_bytes(self.filled(values={"T26": {"F": 12400}}))
         self.login(self.jxj_liaison)
         self.assertRejected(content, "工作表“指标数值” 第 2 行 B 列（单位）", "您只能上传本单位（市经信局）的报送")
 
+    def test_a_row_for_a_target_not_due_this_month(self):
+        wb = self.filled(values={"T26": {"F": 12400}})
+        ws = wb[VALUES_SHEET]
+        self.assertNotIn("T08", [c.value for c in ws["A"]])  # 高新技术企业数 is quarterly: not in May's template
+        ws[f"A{row_of(ws, 'T10')}"] = "T08"
+        row = row_of(ws, "T08")
+        self.assertRejected(
+            workbook_bytes(wb), f"工作表“指标数值” 第 {row} 行 A 列（编号）：指标 T08 每季度报送，5月无需填报，请删除此行"
+        )
+
     def test_a_row_for_another_units_target(self):
-        wb = self.filled(values={"T08": {"F": 12400}})
+        wb = self.filled(values={"T26": {"F": 12400}})
         ws = wb[VALUES_SHEET]
         ws[f"A{row_of(ws, 'T10')}"] = "T07"  # 高端创新团队, reported by 市人才工作局
         row = row_of(ws, "T07")
@@ -283,18 +293,18 @@ class UploadErrorTests(UploadTestCase):
         )
 
     def test_a_value_that_is_not_a_number(self):
-        wb = self.filled(values={"T08": {"F": 12400}, "T10": {"F": "五百亿"}})
+        wb = self.filled(values={"T26": {"F": 12400}, "T10": {"F": "五百亿"}})
         row = row_of(wb[VALUES_SHEET], "T10")
         self.assertRejected(workbook_bytes(wb), f"工作表“指标数值” 第 {row} 行 F 列（本月数值）：“五百亿”不是数字")
 
     def test_a_value_out_of_range(self):
-        wb = self.filled(values={"T08": {"F": -5}, "T10": {"F": 1450 * 1000}})
+        wb = self.filled(values={"T26": {"F": -5}, "T10": {"F": 1450 * 1000}})
         errors = self.assertRejected(workbook_bytes(wb), "不能为负数", "请检查计量单位是否填错")
         self.assertEqual(len(errors), 2)  # both rows reported at once
 
     def test_progress_errors_name_their_cells(self):
         wb = self.filled(
-            values={"T08": {"F": 12400}},
+            values={"T26": {"F": 12400}},
             progress={1: {"C": "推进", "F": "差不多", "G": "也许"}},
         )
         row = row_of(wb[PROGRESS_SHEET], 1)
@@ -309,22 +319,22 @@ class UploadErrorTests(UploadTestCase):
         self.assertRejected(workbook_bytes(wb), "D 列（存在问题）：进度滞后", "H 列（协调事项）")
 
     def test_a_submitted_month(self):
-        content = workbook_bytes(self.filled(values={"T08": {"F": 12400}}))
+        content = workbook_bytes(self.filled(values={"T26": {"F": 12400}}))
         MonthlyReport.objects.filter(unit=self.kjj, month=5).update(status=MonthlyReport.Status.SUBMITTED)
         self.assertRejected(content, "第 2 行 D 列（月份）", "已报送、正在审核")
 
     def test_an_approved_month(self):
-        content = workbook_bytes(self.filled(values={"T08": {"F": 12400}}))
+        content = workbook_bytes(self.filled(values={"T26": {"F": 12400}}))
         MonthlyReport.objects.filter(unit=self.kjj, month=5).update(status=MonthlyReport.Status.APPROVED)
         self.assertRejected(content, "已审核，不能再修改")
 
     def test_a_closed_month(self):
-        content = workbook_bytes(self.filled(values={"T08": {"F": 12400}}))
+        content = workbook_bytes(self.filled(values={"T26": {"F": 12400}}))
         ReportingMonthClosure.objects.create(plan=self.plan, month=5, closed_by=self.staff)
         self.assertRejected(content, "2023年5月的报送已关闭")
 
     def test_a_month_locked_between_preview_and_confirm(self):
-        response = self.upload(workbook_bytes(self.filled(values={"T08": {"F": 12400}})))
+        response = self.upload(workbook_bytes(self.filled(values={"T26": {"F": 12400}})))
         self.assertTrue(response.context["preview"].has_changes)
         MonthlyReport.objects.filter(unit=self.kjj, month=5).update(status=MonthlyReport.Status.SUBMITTED)
         before = database_state()
@@ -333,7 +343,7 @@ class UploadErrorTests(UploadTestCase):
         self.assertEqual(database_state(), before)
 
     def test_a_value_changed_by_someone_else_between_preview_and_confirm(self):
-        response = self.upload(workbook_bytes(self.filled(values={"T08": {"F": 12400}, "T10": {"F": 310}})))
+        response = self.upload(workbook_bytes(self.filled(values={"T26": {"F": 12400}, "T10": {"F": 310}})))
         report = MonthlyReport.objects.get(unit=self.kjj, month=5)
         services.save_target_value(report, self.t10, value="305", user=self.staff)
         before = database_state()
@@ -342,7 +352,7 @@ class UploadErrorTests(UploadTestCase):
         self.assertEqual(database_state(), before)
 
     def test_a_forged_or_replayed_confirm_saves_nothing(self):
-        response = self.upload(workbook_bytes(self.filled(values={"T08": {"F": 12400}})))
+        response = self.upload(workbook_bytes(self.filled(values={"T26": {"F": 12400}})))
         before = database_state()
         forged = self.client.post(reverse("reports:upload_confirm"), {"token": "forged"})
         self.assertRedirects(forged, reverse("reports:upload"))

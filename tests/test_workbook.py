@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from reports.workbook import STATUS_FILLS, build_quarterly_workbook, coordination_items
 from targets.models import Target, TargetValue
-from targets.progress import standings
+from targets.standing_store import refresh_plan
 from tasks.models import MonthlyReport, ProgressReport
 from tasks.reporting import reporting_units
 from tests.personas import PersonasTestCase
@@ -42,9 +42,9 @@ class QuarterlyWorkbookTests(PersonasTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         plan = cls.plan
-        cls.t08 = Target.objects.get(plan=plan, code="T08")  # 高新技术企业数 13000 家 (kjj)
+        cls.t08 = Target.objects.get(plan=plan, code="T08")  # 高新技术企业数 13000 家 (kjj), quarterly
         cls.t10 = Target.objects.get(plan=plan, code="T10")  # 技术合同成交额 1450 亿元 (kjj)
-        cls.t11 = Target.objects.get(plan=plan, code="T11")  # 高新技术产业增加值增速 11.5 % (kjj)
+        cls.t11 = Target.objects.get(plan=plan, code="T11")  # 高新技术产业增加值增速 11.5 % (kjj), quarterly
         # kjj: April and May approved on time, June submitted (not yet approved: does not count).
         cls.kjj_reports = {}
         for month, status in ((4, MonthlyReport.Status.APPROVED), (5, MonthlyReport.Status.APPROVED),
@@ -53,10 +53,10 @@ class QuarterlyWorkbookTests(PersonasTestCase):
                 plan=plan, unit=cls.kjj, month=month, status=status,
                 submitted_at=aware(2023, month + 1, 3), is_late=False,
             )
+        # T08 and T11 are due in June only (quarterly), and June is not approved: nothing counts for them.
         values = {
-            (cls.t08, 4): "12000", (cls.t08, 5): "12400", (cls.t08, 6): "13100",
-            (cls.t10, 4): "400", (cls.t10, 5): "520.5",
-            (cls.t11, 5): "9.2",
+            (cls.t08, 6): "13100", (cls.t11, 6): "9.2",
+            (cls.t10, 4): "400", (cls.t10, 5): "520.5", (cls.t10, 6): "700",
         }
         for (target, month), value in values.items():
             TargetValue.objects.create(
@@ -87,6 +87,7 @@ class QuarterlyWorkbookTests(PersonasTestCase):
             coordination_matter="草稿中的事项",
         )
         cls.today = datetime.date(2023, 7, 20)
+        refresh_plan(plan)  # the reports above were made behind the write path's back
 
     def open(self, quarter):
         content = build_quarterly_workbook(self.plan, quarter, today=self.today)
@@ -115,26 +116,31 @@ class QuarterlyWorkbookTests(PersonasTestCase):
         self.assertEqual(header[5:11], ["1月", "2月", "3月", "4月", "5月", "6月"])
         rows = rows_by_first_cell(ws, header_row)
         self.assertEqual(len(rows), self.plan.targets.count())
-        t08 = rows["T08"]
         column = {title: i for i, title in enumerate(header)}
-        self.assertEqual(t08[column["目标值"]], 13000)
-        self.assertEqual(t08[column["4月"]], 12000)
-        self.assertEqual(t08[column["5月"]], 12400)
-        self.assertIsNone(t08[column["6月"]])  # June is only submitted, not approved
-        standing = standings([self.t08], 6)[0]
-        self.assertEqual(t08[column["完成率"]], float(standing.completion))
-        self.assertEqual(t08[column["状态"]], standing.status_label)
-        self.assertEqual(t08[column["时间进度"]], 50)
-        self.assertEqual(rows["T10"][column["5月"]], 520.5)
-        self.assertEqual(rows["T11"][column["状态"]], standings([self.t11], 6)[0].status_label)
+        t10 = rows["T10"]
+        self.assertEqual(t10[column["目标值"]], 1450)
+        self.assertEqual(t10[column["4月"]], 400)
+        self.assertEqual(t10[column["5月"]], 520.5)
+        self.assertIsNone(t10[column["6月"]])  # June is only submitted, not approved
+        # Judged at May, its own month: 520.5 ÷ 1450 = 35.9% against May's 41.7% → 滞后.
+        self.assertEqual(t10[column["完成率"]], 35.9)
+        self.assertEqual(t10[column["时间进度"]], 41.7)
+        self.assertEqual(t10[column["状态"]], "滞后")
+        # Σ s·v = (4·400 + 5·520.5)/12, Σ s² = 41/144: 4202.5 × 12 ÷ 41 = 1,230.
+        self.assertEqual(t10[column["预计全年"]], 1230)
+        t08 = rows["T08"]
+        self.assertEqual([t08[column[f"{m}月"]] for m in (4, 5, 6)], [None, None, None])
+        self.assertEqual(t08[column["状态"]], "未报送")  # June was due
+        self.assertEqual(rows["T11"][column["状态"]], "未报送")
+        self.assertEqual(rows["T11"][column["时间进度"]], "—")  # a rate has no time progress
+        self.assertEqual(rows["T27"][column["状态"]], "未到报送期")  # yearly: due in December
         self.assertEqual(rows["T01"][column["状态"]], "未报送")
-        self.assertEqual(rows["T08"][column["报送单位"]], "市科技局")
+        self.assertEqual(rows["T10"][column["报送单位"]], "市科技局")
         # Number formats carry the unit of measure.
-        t08_row = next(r for r in ws.iter_rows(min_row=header_row + 1) if r[0].value == "T08")
-        self.assertIn("家", t08_row[column["4月"]].number_format)
-        self.assertIn("%", t08_row[column["完成率"]].number_format)
-        status_cell = t08_row[column["状态"]]
-        self.assertEqual(status_cell.fill.fgColor.rgb[-6:], STATUS_FILLS[standing.status])
+        t10_row = next(r for r in ws.iter_rows(min_row=header_row + 1) if r[0].value == "T10")
+        self.assertIn("亿元", t10_row[column["4月"]].number_format)
+        self.assertIn("%", t10_row[column["完成率"]].number_format)
+        self.assertEqual(t10_row[column["状态"]].fill.fgColor.rgb[-6:], STATUS_FILLS["behind"])
 
     def test_it_gives_the_overview_headline_figures_and_a_chart(self):
         wb = self.open(2)
@@ -142,15 +148,17 @@ class QuarterlyWorkbookTests(PersonasTestCase):
         labels = [ws.cell(row=4, column=c).value for c in range(1, 10)]
         numbers = [ws.cell(row=5, column=c).value for c in range(1, 10)]
         figures = dict(zip(labels, numbers))
-        all_standings = standings(self.plan.targets.order_by("position", "code"), 6)
-        self.assertEqual(figures["指标总数"], self.plan.targets.count())
-        self.assertEqual(figures["未报送"], sum(1 for s in all_standings if s.status == "not_reported"))
+        self.assertEqual(figures["指标总数"], 43)
+        # Only T10 has an approved figure; T27 (yearly) is not due in June; the other 41 are due.
+        self.assertEqual(figures["未报送"], 41)
+        self.assertEqual(figures["未到报送期"], 1)
+        self.assertEqual(figures["滞后"], 1)
         self.assertEqual(figures["需市级协调事项"], 1)
         self.assertEqual(len(ws._charts), 1)
         header_row = header_row_of(ws, "编号")
         rows = rows_by_first_cell(ws, header_row)
-        self.assertEqual(rows["T08"][3], 12400)
-        self.assertEqual(rows["T08"][4], "5月")
+        self.assertEqual(rows["T10"][3], 520.5)
+        self.assertEqual(rows["T10"][4], "5月")
         self.assertIn("工作目标（三）产业创新能力持续增强", rows)  # grouped by goal group
         status_fill = next(r for r in ws.iter_rows(min_row=header_row + 1) if r[0].value == "T01")[7]
         self.assertEqual(status_fill.value, "未报送")
@@ -202,17 +210,20 @@ class QuarterlyWorkbookTests(PersonasTestCase):
         header = [c.value for c in ws[header_row]]
         rows = rows_by_first_cell(ws, header_row)
         self.assertEqual(len(rows), self.plan.targets.count())
-        self.assertEqual({r[header.index("状态")] for r in rows.values()}, {"未报送"})
+        statuses = [r[header.index("状态")] for r in rows.values()]
+        # March: the half-yearly T14, T15, T36 and the yearly T27 are not due; the other 39 are.
+        self.assertEqual((statuses.count("未报送"), statuses.count("未到报送期")), (39, 4))
         self.assertEqual({r[header.index("3月")] for r in rows.values()}, {None})
         overview = wb["总体情况"]
-        self.assertEqual(overview["F5"].value, self.plan.targets.count())  # 未报送 count
+        figures = {overview.cell(row=4, column=c).value: overview.cell(row=5, column=c).value for c in range(1, 12)}
+        self.assertEqual(figures["未报送"], 39)
         coordination = wb["需市级协调事项"]
         first = coordination[header_row_of(coordination, "序号") + 1]
         self.assertIn("本季度没有需市级协调的事项。", [c.value for c in first])
         submissions = wb["报送情况"]
         rows = rows_by_first_cell(submissions, header_row_of(submissions, "单位"))
         self.assertEqual(rows["市科技局"][1:7], ["未到期", "未到期", "未到期", 0, 0, "—"])
-        self.assertEqual(overview["H5"].value, "—")  # no on-time rate before anything is due
+        self.assertEqual(figures["本季按时报送率"], "—")  # no on-time rate before anything is due
 
     def test_it_rejects_a_quarter_outside_1_to_4(self):
         with self.assertRaises(ValueError):

@@ -1,14 +1,9 @@
 """Unit pages: /units/ (month × unit heatmap of reporting, on-time rates) and /units/<code>/."""
 
-import json
-
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -17,18 +12,13 @@ from django_tables2 import RequestConfig
 from reports.exports import export_table
 from targets import charts
 from targets.asof import as_of_month
-from targets.cache import cached, query_key
-from targets.dashboard import (
-    attach_tasks,
-    current_plan,
-    last_updates,
-    page_context,
-    submission_grid,
-)
-from targets.progress import count_by_status, standings
-from targets.tables import TargetRow, TargetTable
-from tasks.models import MonthlyReport, TaskAssignment, deadline_for
-from tasks.reporting import local_today, reporting_units
+from targets.dashboard import current_plan, page_context, submission_grid
+from targets.progress import count_by_status
+from targets.standing_queries import target_standings, with_target_tasks
+from targets.tables import TargetTable
+from tasks.calendar import due_date
+from tasks.models import MonthlyReport, TaskAssignment
+from tasks.reporting import reporting_units
 from units.access import require_role
 from units.models import Unit
 from units.tables import HeatmapTable, ReportingRecordTable, UnitRow, UnitTable, UnitTaskTable
@@ -83,36 +73,15 @@ def unit_list(request):
             return export_table(request, table, f"单位报送-{as_of.month}月.xlsx", "单位报送")
         heatmap = HeatmapTable(heat_rows, months, prefix="h-")  # the page draws it with a template loop
         return export_table(request, heatmap, f"报送热力图-{as_of.month}月.xlsx", "报送热力图")
-    built = {}
-
-    def build():
-        built["parts"] = months, units, grid, timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month)
-        figure = charts.as_json(charts.heatmap_figure(units, months, grid, timeliness))
-        heatmap_rows = [
-            {"name": row["name"], "url": row["url"], "rate": row["rate"], "cells": [row[f"m{m}"] for m in months]}
-            for row in heat_rows
-        ]
-        return {
-            "table_html": table.as_html(request),
-            "heatmap_html": render_to_string("units/_heatmap.html", {"months": months, "rows": heatmap_rows}, request),
-            "figure_json": json.dumps(figure, cls=DjangoJSONEncoder),
-            "figure_script": json_script(figure, "fig-heatmap"),
-        }
-
-    def parts():
-        if "parts" not in built:
-            build()
-        return built["parts"]
-
-    # Submission states depend on the day (a deadline passes), so the key has the date.
-    page = cached(plan, ("units", as_of.month, local_today(), query_key(request)), build, request)
+    months, units, grid, timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month)
+    figure = charts.as_json(charts.heatmap_figure(units, months, grid, timeliness))
+    heatmap_rows = [
+        {"name": row["name"], "url": row["url"], "rate": row["rate"], "cells": [row[f"m{m}"] for m in months]}
+        for row in heat_rows
+    ]
     context = page_context(
-        request,
-        plan,
-        as_of,
-        **page,
-        table=SimpleLazyObject(lambda: parts()[4]),
-        figure=SimpleLazyObject(lambda: json.loads(page["figure_json"])),
+        request, plan, as_of, table=table, months=months, heatmap_rows=heatmap_rows,
+        figure=figure, figure_script=json_script(figure, "fig-heatmap"),
     )
     return render(request, "units/unit_list.html", context)
 
@@ -158,19 +127,16 @@ def _unit_detail_data(request, plan, unit, month):
     """Everything a unit's page shows at `month`, before rendering: the same for every reader
     (approved figures, and the unit's reporting record, which no reader sees more of).
 
-    Constant queries: the unit's groups and members (one query of the links), its assignments, its
-    targets with their tasks (`attach_tasks`: the chart groups targets by task area), the approved
-    values and their latest changes, and (a unit that reports) its reports for the record.
+    Constant queries: the unit's groups and members (one query of the links), its assignments, the
+    stored standings of its targets with their tasks (the chart groups targets by task area), and
+    (a unit that reports) its reports for the record.
     """
     groups, members = _groups_and_members(unit)
     task_table = UnitTaskTable(_unit_tasks(plan, unit, [g.pk for g in groups], month), prefix="k-")
-    # The table shows no task; the chart needs each target's tasks: attached in 2 queries, not per target.
-    targets = attach_tasks(
-        plan.targets.filter(reporting_unit=unit).select_related("reporting_unit", "goal_section").order_by("position", "code")
-    )
-    standing_list = standings(targets, month)
-    updates = last_updates(targets, month)
-    target_table = TargetTable([TargetRow(s, updates.get(s.target.pk)) for s in standing_list])
+    # The table shows no task; the chart groups targets by task area: their tasks in one query more.
+    own = target_standings(plan, month).filter(target__reporting_unit=unit)
+    standing_list = list(with_target_tasks(own))
+    target_table = TargetTable(own)  # a queryset: the table sorts in the database
     RequestConfig(request, paginate=False).configure(target_table)
     record_table = timeliness = None
     if not unit.is_group:
@@ -186,7 +152,7 @@ def _unit_detail_data(request, plan, unit, month):
                 {
                     "month": m,
                     "state": grid[(unit.pk, m)],
-                    "deadline": deadline_for(plan, m),
+                    "deadline": due_date(plan, m),
                     "submitted_at": reports[m].submitted_at if m in reports else None,
                     "reviewed_at": reports[m].reviewed_at if m in reports else None,
                 }
@@ -214,48 +180,20 @@ def unit_detail(request, code):
     as_of = as_of_month(request, plan)
     month = as_of.month
     export = request.GET.get("export")
-    if export in ("xlsx", "tasks") or (export == "record" and not unit.is_group):  # never cached
+    if export in ("xlsx", "tasks") or (export == "record" and not unit.is_group):
         data = _unit_detail_data(request, plan, unit, month)
         if export == "xlsx":
             return export_table(request, data["target_table"], f"{unit.name}-指标.xlsx", "指标")
         if export == "tasks":
             return export_table(request, data["task_table"], f"{unit.name}-任务.xlsx", "任务")
         return export_table(request, data["record_table"], f"{unit.name}-报送记录.xlsx", "报送记录")
-    built = {}
-
-    def data():  # built once per request, and only on a miss or when the context is read (tests)
-        if "data" not in built:
-            built["data"] = _unit_detail_data(request, plan, unit, month)
-        return built["data"]
-
-    def build():
-        parts = data()
-        standing_list = parts["standing_list"]
-        figure = charts.as_json(charts.completion_figure(standing_list)) if standing_list else None
-        record_table = parts["record_table"]
-        return {
-            "groups": parts["groups"],
-            "members": parts["members"],
-            "timeliness": parts["timeliness"],
-            "status_counts": count_by_status(standing_list),
-            "task_table_html": parts["task_table"].as_html(request),
-            "target_table_html": parts["target_table"].as_html(request),
-            "record_table_html": record_table.as_html(request) if record_table is not None else "",
-            "figure_json": json.dumps(figure, cls=DjangoJSONEncoder) if figure else "",
-            "figure_script": json_script(figure, "fig-unit-targets") if figure else "",
-        }
-
-    # The same for every reader; the record's states depend on the day (a deadline passes).
-    page = cached(plan, ("unit", unit.pk, month, local_today(), query_key(request)), build, request)
+    data = _unit_detail_data(request, plan, unit, month)
+    standing_list = data.pop("standing_list")
+    figure = charts.as_json(charts.completion_figure(standing_list)) if standing_list else None
     context = page_context(
-        request,
-        plan,
-        as_of,
-        unit=unit,
-        **page,
-        task_table=SimpleLazyObject(lambda: data()["task_table"]),
-        target_table=SimpleLazyObject(lambda: data()["target_table"]),
-        record_table=None if unit.is_group else SimpleLazyObject(lambda: data()["record_table"]),
-        figure=SimpleLazyObject(lambda: json.loads(page["figure_json"])) if page["figure_json"] else None,
+        request, plan, as_of, unit=unit, **data,
+        status_counts=count_by_status(standing_list),
+        figure=figure,
+        figure_script=json_script(figure, "fig-unit-targets") if figure else "",
     )
     return render(request, "units/unit_detail.html", context)

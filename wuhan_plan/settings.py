@@ -129,10 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# CACHE_URL: locmem (per process) by default; in production Redis, e.g. redis://127.0.0.1:6379/1,
-# shared by the web workers. The dashboards cache their computed figures there (targets/cache.py).
+# CACHE_URL: locmem (per process) by default. No page caches its figures: they are stored
+# standings, read with SQL (targets/standing_store.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -225,30 +224,36 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "weekly-bulletin-monday-0900": {
+    # Every kind runs daily: its send date moves off weekends and holidays (tasks/calendar.py),
+    # so a run sends only on that date or a make-up day after it (reports/reminder_calendar.py
+    # scheduled_period), and never twice (one ReminderMessage per recipient).
+    "weekly-bulletin-daily-0900": {
+        # The Monday after the week, or the next working day.
         "task": "reports.tasks.send_weekly_bulletin",
-        "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
+        "schedule": crontab(minute=0, hour=9),
     },
-    "monthly-notice-1st-0900": {
+    "monthly-notice-daily-0900": {
+        # The 1st, or the next working day.
         "task": "reports.tasks.send_monthly_notice",
-        "schedule": crontab(minute=0, hour=9, day_of_month=1),
+        "schedule": crontab(minute=0, hour=9),
     },
     "monthly-reminder-daily-0900": {
-        # Runs daily; sends only on the day two days before the deadline.
+        # Two days before the due date, or the working day before (never before the notice).
         "task": "reports.tasks.send_monthly_reminder",
         "schedule": crontab(minute=0, hour=9),
     },
     "monthly-overdue-daily-0930": {
-        # Runs daily; sends only on the day after the deadline.
+        # The first working day after the due date.
         "task": "reports.tasks.send_monthly_overdue",
         "schedule": crontab(minute=30, hour=9),
     },
-    "monthly-summary-10th-0900": {
+    "monthly-summary-daily-0900": {
+        # The 10th, or the next working day.
         "task": "reports.tasks.send_monthly_summary",
-        "schedule": crontab(minute=0, hour=9, day_of_month=10),
+        "schedule": crontab(minute=0, hour=9),
     },
     "quarterly-coordination-daily-1000": {
-        # Runs daily; sends only on the first working day after a quarter ends.
+        # The first working day after a quarter ends.
         "task": "reports.tasks.send_quarterly_report",
         "schedule": crontab(minute=0, hour=10),
     },

@@ -1,6 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from targets.models import TargetStanding
+from targets.standing_store import refresh_plan
 from tasks.models import Plan
 
 
@@ -8,11 +10,16 @@ class Command(BaseCommand):
     help = "Loads the 2023 plan (fixtures/plan_2023.json) unless it is already in the database."
 
     def handle(self, *args, **options):
-        if Plan.objects.filter(code="2023").exists():
+        plan = Plan.objects.filter(code="2023").first()
+        if plan is not None:
             self.stdout.write("2023 plan already loaded.")
+            if not TargetStanding.objects.filter(plan=plan).exists():  # a database from before stored standings
+                refresh_plan(plan)
+                self.stdout.write("Standings computed.")
             return
         call_command("loaddata", "plan_2023", verbosity=0)
         plan = Plan.objects.get(code="2023")
+        refresh_plan(plan)
         self.stdout.write(
             f"Loaded {plan}: {plan.tasks.count()} tasks, {plan.targets.count()} targets."
         )

@@ -20,9 +20,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from targets.models import Target, TargetValue
-from targets.progress import expected_value_for
-from tasks.models import MonthlyReport, Plan, ProgressReport, TaskAssignment, deadline_for
-from tasks.reporting import is_late, reporting_units
+from targets.expected_path import expected_value_for
+from targets.standing_store import refresh_plan
+from tasks.calendar import due_date, is_late
+from tasks.models import MonthlyReport, Plan, ProgressReport, TaskAssignment
+from tasks.reporting import reporting_units
 from units.accounts import create_account, grant_role_access
 from units.audit import record
 from units.models import AuditEvent, Membership, Unit
@@ -32,6 +34,18 @@ EMAIL_DOMAIN = "example.gov.cn"
 STAFF_USERNAME = "kjj_staff"
 LEADER_USERNAME = "leader"
 COUNT_UNITS = {"家", "个", "名", "人", "项", "场", "件", "万人"}
+
+# Demo year-start figures (年初基数) of the 2023 plan's stocks: plausible end-2022 levels, marked as
+# demo on the target's page. The plan itself gives none, so the fixture has none.
+DEMO_YEAR_START = {
+    "高新技术企业数": ("11500", "演示数据：假定2022年末数"),
+    "每万人口高价值发明专利拥有量": ("24.5", "演示数据：假定2022年末数"),
+    "武汉人工智能计算中心算力": ("200", "演示数据：假定扩容前算力"),
+    "在孵初创科技企业数": ("12800", "演示数据：假定2022年末数"),
+    "武创科技成果转化基金规模": ("0", "演示数据：基金于当年设立"),
+}
+# Other plans' stocks (synthetic ones): this share of the target.
+DEMO_YEAR_START_SHARE = Decimal("0.85")
 
 # How a target's year goes in the demo: (name, share of targets, pace against the expected path).
 PACES = [("done", 0.15, Decimal("1.45")), ("ahead", 0.35, Decimal("1.06")), ("on_track", 0.25, Decimal("1.0")),
@@ -153,6 +167,7 @@ class Command(BaseCommand):
         }
         units = list(reporting_units(plan).order_by("position", "code"))
         existing = set(MonthlyReport.objects.filter(plan=plan).values_list("unit_id", "month"))
+        self._demo_year_starts(plan)  # before the paths: a stock's path starts at its year-start figure
         targets_by_unit = {}
         for target in plan.targets.order_by("position", "code"):
             targets_by_unit.setdefault(target.reporting_unit_id, []).append(target)
@@ -174,7 +189,7 @@ class Command(BaseCommand):
                     continue
                 liaison = liaisons.get(unit.pk)
                 late = rng.random() < 0.12
-                deadline = deadline_for(plan, month)
+                deadline = due_date(plan, month)
                 day = deadline + datetime.timedelta(days=rng.randint(2, 6)) if late else deadline - datetime.timedelta(
                     days=rng.randint(0, 3)
                 )
@@ -190,6 +205,7 @@ class Command(BaseCommand):
                 reports.append(report)
                 plans_for.append((report, unit, month))
         if not reports:
+            refresh_plan(plan)  # demo year-start figures may have been set
             return 0
         bulk_create_with_history(reports, MonthlyReport, batch_size=500, default_change_reason="演示数据")
         saved = {
@@ -204,6 +220,8 @@ class Command(BaseCommand):
             when = report.submitted_at - datetime.timedelta(hours=2)
             unit_values = {}
             for target in targets_by_unit.get(unit.pk, []):
+                if not target.is_due_in(month):  # a quarterly figure is reported in March, June…
+                    continue
                 number = paths[target.pk][month - 1]
                 unit_values[target.pk] = (target, number)
                 value = TargetValue(
@@ -222,6 +240,7 @@ class Command(BaseCommand):
         bulk_create_with_history(values, TargetValue, batch_size=500, default_change_reason="演示数据")
         bulk_create_with_history(progress, ProgressReport, batch_size=500, default_change_reason="演示数据")
         self._returned_then_approved(plan, staff, liaisons, [saved[(u.pk, m)] for _r, u, m in plans_for])
+        refresh_plan(plan)  # bulk-created reports bypass the write path
         return len(reports)
 
     def _tasks_by_unit(self, plan, units):
@@ -240,6 +259,17 @@ class Command(BaseCommand):
                     tasks[task.pk] = task
             result[unit.pk] = sorted(tasks.values(), key=lambda t: t.number)
         return result
+
+    def _demo_year_starts(self, plan):
+        """Give each stock without a year-start figure a demo one (marked as demo), in place."""
+        for target in plan.targets.filter(kind=Target.Kind.STOCK, baseline__isnull=True):
+            figure, reason = DEMO_YEAR_START.get(target.name, (None, "演示数据：按目标值的85%假定"))
+            target.baseline = Decimal(figure) if figure is not None else (target.value * DEMO_YEAR_START_SHARE).quantize(
+                Decimal(1)
+            )
+            target.baseline_reason, target.baseline_is_demo = reason, True
+            target._change_reason = reason
+            target.save(update_fields=["baseline", "baseline_reason", "baseline_is_demo"])
 
     def _path(self, target):
         """Twelve monthly values of a target along its expected path, at the pace drawn for it."""
@@ -261,12 +291,15 @@ class Command(BaseCommand):
                 if name == "done" and month == 12:
                     number = max(number, target.value)
             else:
+                start = target.baseline if target.kind == Target.Kind.STOCK and target.baseline is not None else Decimal(0)
                 expected = expected_value_for(target, month)
                 wobble = Decimal(str(rng.uniform(0, 0.05) if pace >= 1 else rng.uniform(-0.03, 0.03)))
-                number = expected * pace * (1 + wobble)
+                number = start + (expected - start) * pace * (1 + wobble)
                 if name == "done":
                     number = min(number, target.value * Decimal("1.08"))
-                number = max(number, previous)  # stocks and running totals do not fall
+                if target.kind == Target.Kind.MILESTONE:
+                    number = min(number, target.value)  # the plan's number of projects is the most there can be
+                number = max(number, previous, start)  # stocks and running totals do not fall
             number = number.quantize(places, ROUND_CEILING if pace >= 1 else ROUND_HALF_UP)
             path.append(number)
             previous = number

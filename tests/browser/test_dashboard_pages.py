@@ -49,35 +49,36 @@ class DashboardInBrowserTest(ChromiumTestCase):
     def test_it_renders_every_dashboard_page_offline(self):
         self.log_in()
         self.assertTrue(self.page.url.rstrip("/").endswith(self.live_server_url.split("//")[1]) or "/" in self.page.url)
-        html = self.open("/")
+        html = self.open("/?month=6")
         self.assertIn("截至6月底", html)
         self.assertIn("各项指标完成率与时间进度", self.page.inner_text(".plotly-chart"))
         self.assertIn("T08 高新技术企业数", self.page.inner_text(".plotly-chart"))
         self.assertIn("高企认定奖补资金需市财政协调", html)
 
-        html = self.open("/targets/", chart=False)
+        html = self.open("/targets/?month=6", chart=False)
         row = self.page.locator("tr", has_text="高新技术企业数")
         self.assertIn("11,300家（6月）", row.inner_text())
         self.assertIn("正常", row.inner_text())
 
         target = Target.objects.get(plan=self.plan, code="T08")
-        html = self.open(f"/targets/{target.pk}/")
-        self.assertIn("按当前进度预计年底可达", html)
+        html = self.open(f"/targets/{target.pk}/?month=6")
+        # Quarterly, no year-start figure: 10,400 in March, 11,300 in June, 300 a month → 13,100.
+        self.assertIn("预计年底可达 13,100家", html)
         chart_text = self.page.inner_text(".plotly-chart")
         self.assertIn("11,300", chart_text)  # the June value is labelled on the chart
         self.assertIn("数值（家）", chart_text)
 
-        self.open("/tasks/", chart=False)
+        self.open("/tasks/?month=6", chart=False)
         self.assertIn("滞后", self.page.locator("tr", has_text="大力培育创新产业集群").inner_text())
 
-        html = self.open("/tasks/9/")
+        html = self.open("/tasks/9/?month=6")
         self.assertIn("大力培育科技企业", html)
         self.assertGreaterEqual(self.page.locator(".plotly-chart .main-svg").count(), 4)
 
-        self.open("/units/")
+        self.open("/units/?month=6")
         self.assertIn("已审核·逾期", self.page.inner_text(".plotly-chart"))
 
-        html = self.open("/units/jxj/", chart=False)
+        html = self.open("/units/jxj/?month=6", chart=False)
         self.assertIn("市经信局", html)
         self.assertIn("大力培育创新产业集群", html)
 

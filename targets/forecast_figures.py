@@ -67,10 +67,15 @@ class Forecast:
                 "low": format_number(self.low), "high": format_number(self.high),
             }
         else:
-            text = _("预计年底可达 %(value)s%(unit)s（区间 %(low)s–%(high)s%(unit)s，完成 %(completion)s%%）") % {
-                "value": format_number(self.value), "unit": unit, "completion": self.completion,
-                "low": format_number(self.low), "high": format_number(self.high),
-            }
+            if self.low == self.high:  # reached, or a flat trend: no spread to show
+                text = _("预计年底可达 %(value)s%(unit)s（完成 %(completion)s%%）") % {
+                    "value": format_number(self.value), "unit": unit, "completion": self.completion,
+                }
+            else:
+                text = _("预计年底可达 %(value)s%(unit)s（区间 %(low)s–%(high)s%(unit)s，完成 %(completion)s%%）") % {
+                    "value": format_number(self.value), "unit": unit, "completion": self.completion,
+                    "low": format_number(self.low), "high": format_number(self.high),
+                }
         if self.likely_missed:
             text += _("，可能完不成目标")
         if self.pace_needed is not None:

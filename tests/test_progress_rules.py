@@ -153,6 +153,10 @@ class ForecastExamplesTest(SimpleTestCase):
         self.assertEqual((forecast.value, forecast.low, forecast.high), (D(14040), D(14040), D(14040)))
         self.assertEqual(forecast.pace_needed, D("960.00"))  # (15000 − 14040) ÷ 1
         self.assertIn("持平则保持不变", forecast.method_text(incubated))
+        # No spread to show: the statement gives the figure alone.
+        self.assertEqual(
+            forecast.statement(incubated), "预计年底可达 14,040家（完成 93.6%），可能完不成目标；还需月均 960家"
+        )
 
     def test_it_never_ends_a_stock_below_its_latest_value(self):
         # Falling 100 a month: the trend reads 13,700 in December; the forecast stays at 13,800.

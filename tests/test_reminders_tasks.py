@@ -45,6 +45,10 @@ class BeatScheduleTests(PersonasTestCase):
         self.assertEqual((weekly.minute, weekly.hour), ({0}, {9}))
         self.assertIn("reports.tasks.sweep_pending_reminders", {entry["task"] for entry in schedule.values()})
 
+    def test_it_gives_every_task_a_time_limit(self):
+        # A task stuck on a dead SMTP server is stopped instead of holding the worker for good.
+        self.assertEqual((app.conf.task_soft_time_limit, app.conf.task_time_limit), (240, 300))
+
     def test_it_puts_the_schedule_in_the_database_for_staff_to_edit_in_the_admin(self):
         from django_celery_beat.models import PeriodicTask
         from django_celery_beat.schedulers import ModelEntry

@@ -1,8 +1,9 @@
 """Stored standings: computed by the rules once, when the data they depend on changes.
 
-The write path calls `refresh_for_units` in the transaction that approves or reopens a report,
-`refresh_targets` when a target's definition changes (its year-start figure, a rule setting),
-and `refresh_plan` after bulk loads (load_plan, seed_demo). Each writes every month's standing of
+The write path announces its changes (tasks/signals.py) and the receivers below store the new
+standings in its transaction: `refresh_for_units` after a report is approved or reopened,
+`refresh_plan` after an admin edit or a bulk load (load_plan, seed_demo); `refresh_targets` when a
+target's definition changes (its year-start figure). Each writes every month's standing of
 the targets and tasks concerned — only those — so a reader never sees figures that disagree
 with the approved data. Pages, exports and emails read `TargetStanding` / `TaskStanding` rows with
 plain queries and never recompute them.
@@ -191,6 +192,14 @@ def refresh_plan(plan):
     task_ids = list(Task.objects.filter(plan=plan).values_list("pk", flat=True))
     if task_ids:
         refresh_tasks(plan, task_ids)
+
+
+def on_approved_data_changed(sender, plan, unit_ids, **kwargs):
+    refresh_for_units(plan, unit_ids)
+
+
+def on_plan_data_changed(sender, plan, **kwargs):
+    refresh_plan(plan)
 
 
 def stored_differences(plan):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from targets.standing_store import refresh_plan
+from tasks.signals import plan_data_changed
 
 from tasks.models import (
     EvidenceFile,
@@ -21,12 +21,12 @@ class RefreshesStandings:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        refresh_plan(self.plan_of(form.instance))
+        plan_data_changed.send(sender=None, plan=self.plan_of(form.instance))
 
     def delete_model(self, request, obj):
         plan = self.plan_of(obj)
         super().delete_model(request, obj)
-        refresh_plan(plan)
+        plan_data_changed.send(sender=None, plan=plan)
 
     def plan_of(self, obj):
         return obj.plan

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from targets.models import TargetValue
 from targets.progress import Status, status_for
 from targets.validation import clean_target_value
-from targets.standing_store import refresh_for_units
 from tasks.calendar import is_late
 from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure
 from tasks.reporting import can_edit_report, targets_for_unit, tasks_for_unit
+from tasks.signals import approved_data_changed
 from units.access import is_staff
 from units.audit import record
 from units.models import AuditEvent
@@ -345,12 +345,12 @@ def approve_reports(reports, user, request=None):
                 AuditEvent.Action.APPROVE, request=request, user=user, obj=report,
                 changes={"status": [MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.APPROVED]},
             )
-        # The approved data changed: store the new standings in the same transaction.
+        # The approved data changed: what follows it (the stored standings) runs in this transaction.
         by_plan = {}
         for report in locked:
             by_plan.setdefault(report.plan, set()).add(report.unit_id)
         for plan, unit_ids in by_plan.items():
-            refresh_for_units(plan, unit_ids)
+            approved_data_changed.send(sender=MonthlyReport, plan=plan, unit_ids=unit_ids)
     for report in reports:
         if isinstance(report, MonthlyReport):
             report.refresh_from_db()
@@ -413,7 +413,7 @@ def reopen_report(report, user, reason, request=None):
         report.reopen_reason = reason
         report.return_reason = ""
         _bump_report(report, user, _("重新打开"))
-        refresh_for_units(report.plan, [report.unit_id])  # its figures no longer count
+        approved_data_changed.send(sender=MonthlyReport, plan=report.plan, unit_ids=[report.unit_id])
         record(
             AuditEvent.Action.REOPEN, request=request, user=user, obj=report,
             changes={"status": [MonthlyReport.Status.APPROVED, report.status], "reopen_reason": [None, reason]},

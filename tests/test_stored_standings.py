@@ -17,6 +17,7 @@ from targets.year_start import YearStartForm, set_year_start
 from tasks.models import MonthlyReport, ProgressReport
 from tasks.reporting import tasks_for_unit
 from tasks.services import approve_reports, reopen_report
+from tasks.signals import approved_data_changed, plan_data_changed
 from tests import dashboard_seed
 from tests.personas import PersonasTestCase
 from units.models import Unit
@@ -98,3 +99,15 @@ class RebuildCommandTest(PersonasTestCase):
         self.assertIn("2023：3 处与规则不符，已更正", out.getvalue())  # status and its rank; the missing row
         self.assertEqual(TargetStanding.objects.get(pk=t10.pk).status, "on_track")
         self.assertEqual(stored_differences(self.plan), [])
+
+
+class WritePathAnnouncementTest(PersonasTestCase):
+    def test_the_standings_follow_what_the_write_path_announces(self):
+        dashboard_seed.seed_months(self.plan, [1, 2, 3], staff=self.staff)
+        march = TargetStanding.objects.filter(target__code="T10", month=3)  # 362.5 of 1450 at 25%: 正常
+        march.update(status="done", status_rank=0)
+        plan_data_changed.send(sender=None, plan=self.plan)  # as an admin edit or a bulk load does
+        self.assertEqual(march.get().status, "on_track")
+        march.update(status="done", status_rank=0)
+        approved_data_changed.send(sender=MonthlyReport, plan=self.plan, unit_ids=[self.kjj.pk])  # an approval
+        self.assertEqual(march.get().status, "on_track")

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from targets.models import TargetStanding
-from targets.standing_store import refresh_plan
+from tasks.signals import plan_data_changed
 from tasks.models import Plan
 
 
@@ -14,12 +14,12 @@ class Command(BaseCommand):
         if plan is not None:
             self.stdout.write("2023 plan already loaded.")
             if not TargetStanding.objects.filter(plan=plan).exists():  # a database from before stored standings
-                refresh_plan(plan)
+                plan_data_changed.send(sender=None, plan=plan)
                 self.stdout.write("Standings computed.")
             return
         call_command("loaddata", "plan_2023", verbosity=0)
         plan = Plan.objects.get(code="2023")
-        refresh_plan(plan)
+        plan_data_changed.send(sender=None, plan=plan)
         self.stdout.write(
             f"Loaded {plan}: {plan.tasks.count()} tasks, {plan.targets.count()} targets."
         )

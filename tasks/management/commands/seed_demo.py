@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from targets.models import Target, TargetValue
 from targets.expected_path import expected_value_for
-from targets.standing_store import refresh_plan
+from tasks.signals import plan_data_changed
 from tasks.calendar import due_date, is_late
 from tasks.models import MonthlyReport, Plan, ProgressReport, TaskAssignment
 from tasks.reporting import reporting_units
@@ -205,7 +205,7 @@ class Command(BaseCommand):
                 reports.append(report)
                 plans_for.append((report, unit, month))
         if not reports:
-            refresh_plan(plan)  # demo year-start figures may have been set
+            plan_data_changed.send(sender=None, plan=plan)  # demo year-start figures may have been set
             return 0
         bulk_create_with_history(reports, MonthlyReport, batch_size=500, default_change_reason="演示数据")
         saved = {
@@ -240,7 +240,7 @@ class Command(BaseCommand):
         bulk_create_with_history(values, TargetValue, batch_size=500, default_change_reason="演示数据")
         bulk_create_with_history(progress, ProgressReport, batch_size=500, default_change_reason="演示数据")
         self._returned_then_approved(plan, staff, liaisons, [saved[(u.pk, m)] for _r, u, m in plans_for])
-        refresh_plan(plan)  # bulk-created reports bypass the write path
+        plan_data_changed.send(sender=None, plan=plan)  # bulk-created reports bypass the write path
         return len(reports)
 
     def _tasks_by_unit(self, plan, units):

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import ReminderMessage
+from wuhan_plan.tables import Table
 
 
 class ReminderStatusColumn(tables.Column):
@@ -14,7 +15,7 @@ class ReminderStatusColumn(tables.Column):
         )
 
 
-class ReminderTable(tables.Table):
+class ReminderTable(Table):
     created = tables.DateTimeColumn(verbose_name=_("记录时间"), format="Y-m-d H:i")
     kind = tables.Column(_("类别"))
     period = tables.Column(_("期间"))

@@ -12,6 +12,7 @@ from targets.expected_path import completion_of, expected_value_for, points_from
 from targets.numbers import format_number
 from targets.forecast_figures import points_wording
 from targets.progress import Status, status_for
+from wuhan_plan.tables import Table
 
 
 def status_html(code, label):
@@ -41,7 +42,7 @@ def completion_text(standing_or_target, value=None):
     return f"{completion_of(target, value)}%"
 
 
-class TargetTable(tables.Table):
+class TargetTable(Table):
     """Targets with their stored standing at one month (rows: TargetStanding); sorts in the database."""
 
     code = tables.Column(_("编号"), accessor="target__code", order_by=("target__position", "target__code"))
@@ -164,7 +165,7 @@ class TargetTable(tables.Table):
         return date_format(localtime(record.last_update), "Y-m-d H:i")
 
 
-class MonthlyValueTable(tables.Table):
+class MonthlyValueTable(Table):
     """The approved monthly values of one target, with who reported and who approved them."""
 
     month = tables.Column(_("月份"), accessor="month")
@@ -231,7 +232,7 @@ class MonthlyValueTable(tables.Table):
         return date_format(localtime(value), "Y-m-d H:i")
 
 
-class SectionSummaryTable(tables.Table):
+class SectionSummaryTable(Table):
     name = tables.Column(_("板块"), accessor="name")
     kind = tables.Column(_("类别"), accessor="kind")
     targets = tables.Column(_("指标数"), attrs={"td": {"class": "num"}})
@@ -254,7 +255,7 @@ class SectionSummaryTable(tables.Table):
         orderable = False
 
 
-class CoordinationTable(tables.Table):
+class CoordinationTable(Table):
     """Open 需市级协调 items from approved progress reports."""
 
     task = tables.Column(_("任务"), accessor="task", linkify=lambda record: reverse("tasks:detail", args=[record.task.number]))

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext
 
 from targets.progress import STATUS_ORDER, Status
 from targets.tables import status_html
+from wuhan_plan.tables import Table
 
 
 def _joined(units):
@@ -36,7 +37,7 @@ class TaskRow:
         return reverse("tasks:detail", args=[self.task.number]) + f"?month={self.month}"
 
 
-class TaskTable(tables.Table):
+class TaskTable(Table):
     number = tables.Column(_("序号"), attrs={"td": {"class": "num"}})
     title = tables.Column(_("任务"), linkify=lambda record: record.url)
     section = tables.Column(_("板块"))
@@ -61,7 +62,7 @@ class TaskTable(tables.Table):
         return "；".join([str(record.status.label), *record.flags])
 
 
-class ProgressTable(tables.Table):
+class ProgressTable(Table):
     """Each assigned unit's monthly progress on one task, newest month first."""
 
     unit = tables.Column(_("单位"), accessor="report__unit", linkify=lambda record: reverse("units:detail", args=[record.report.unit.code]))

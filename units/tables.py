@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from wuhan_plan.tables import Table
+
 
 class UnitRow:
     def __init__(self, unit, tasks, targets, timeliness, month):
@@ -31,7 +33,7 @@ class UnitRow:
         return reverse("units:detail", args=[self.unit.code]) + f"?month={self.month}"
 
 
-class UnitTable(tables.Table):
+class UnitTable(Table):
     name = tables.Column(_("单位"), linkify=lambda record: record.url, order_by=("position",))
     kind = tables.Column(_("类别"))
     tasks = tables.Column(_("任务数"), attrs={"td": {"class": "num"}})
@@ -58,7 +60,7 @@ class StateColumn(tables.Column):
         return str(value[1])
 
 
-class HeatmapTable(tables.Table):
+class HeatmapTable(Table):
     """The month × unit heatmap as a table: one row per unit, one coloured, labelled cell per month."""
 
     name = tables.Column(_("单位"), linkify=lambda record: record["url"])
@@ -74,7 +76,7 @@ class HeatmapTable(tables.Table):
         super().__init__(data, extra_columns=extra, **kwargs)
 
 
-class ReportingRecordTable(tables.Table):
+class ReportingRecordTable(Table):
     """A unit's reporting record, month by month."""
 
     month = tables.Column(_("月份"))
@@ -101,7 +103,7 @@ class ReportingRecordTable(tables.Table):
         return date_format(value, "Y-m-d")
 
 
-class UnitTaskTable(tables.Table):
+class UnitTaskTable(Table):
     """The tasks a unit reports on and its role in each."""
 
     number = tables.Column(_("序号"), accessor="task__number", attrs={"td": {"class": "num"}})

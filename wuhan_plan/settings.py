@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # FORM_RENDERER below finds Django's widget templates through it
     "django_tables2",
     "django_filters",
     "simple_history",
@@ -121,6 +122,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates, so templates/django/forms/ can lighten them.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'wuhan_plan.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)

@@ -12,9 +12,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from targets.management.commands import bench as bench_module
-from targets.management.commands.bench import COLD_PARAM
-from targets.management.commands.bench import Command as BenchCommand
+from benchmarks.management.commands import bench as bench_module
+from benchmarks.management.commands.bench import COLD_PARAM
+from benchmarks.management.commands.bench import Command as BenchCommand
 from targets.standing_store import refresh_for_units
 from tasks.models import MonthlyReport, Plan
 from tests.dashboard_seed import seed_months

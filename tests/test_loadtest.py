@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from targets.management.commands.loadtest import LUA, USER_PREFIX, Command
+from benchmarks.management.commands.loadtest import LUA, USER_PREFIX, Command
 from tests.personas import PersonasTestCase
 
 
@@ -64,7 +64,7 @@ class LoadtestTests(PersonasTestCase):
         """`manage.py loadtest` with gunicorn and wrk replaced: wrk "returns" `default` then `mixed`."""
         out = StringIO()
         runs = iter([default, mixed])
-        command = "targets.management.commands.loadtest"
+        command = "benchmarks.management.commands.loadtest"
         with mock.patch(f"{command}.shutil.which", return_value="/usr/bin/wrk"), \
                 mock.patch(f"{command}.call_command"), \
                 mock.patch.object(Command, "start_gunicorn", return_value=object()), \

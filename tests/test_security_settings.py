@@ -53,6 +53,17 @@ class DeploySettingsTests(TestCase):
             result = run_manage(production_env(tmp), "shell", "-c", code)
         self.assertEqual(result.stdout.split()[-5:], ["True", "True", "True", "True", "False"], result.stderr)
 
+    def test_it_leaves_the_benchmark_tools_out_of_production(self):
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            result = run_manage(production_env(tmp), "help", "--commands")
+            development = run_manage({**production_env(tmp), "DEV_TOOLS": "1"}, "help", "--commands")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for command in ("bench", "loadtest", "generate_scale_data"):
+            self.assertNotIn(command, result.stdout.split())
+            self.assertIn(command, development.stdout.split())
+
     def test_production_refuses_to_start_without_a_secret_key(self):
         import tempfile
 

@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "targets",
     "reports",
 ]
+# The benchmark tools (bench, loadtest, generate_scale_data) are for development machines only.
+DEV_TOOLS = env_bool("DEV_TOOLS", DEBUG or TESTING)
+if DEV_TOOLS:
+    INSTALLED_APPS.append("benchmarks")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

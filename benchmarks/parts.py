@@ -1,6 +1,6 @@
 """The bench command's longer measurements: an approval's write path, the workbook, the reminder
 fan-out, and the query comparisons 1 year / 10 years and 43 / 774 targets
-(targets/management/commands/bench.py). Each runs inside a transaction the command rolls back."""
+(benchmarks/management/commands/bench.py). Each runs inside a transaction the command rolls back."""
 
 import contextlib
 import statistics
@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from targets.management.commands.generate_scale_data import delete_synthetic_plans
+from benchmarks.management.commands.generate_scale_data import delete_synthetic_plans
 from tasks.models import MonthlyReport, Plan
 from units.models import Membership, Unit
 

@@ -55,7 +55,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, include, path, reverse
 
 from targets.asof import default_month
-from targets.bench_parts import BENCH_PREFIX, BenchPartsMixin, PageError
+from benchmarks.parts import BENCH_PREFIX, BenchPartsMixin, PageError
 from targets.models import Status, Target
 from targets.views import TARGETS_PER_PAGE
 from tasks.models import MonthlyReport, Plan

@@ -7,6 +7,7 @@ Only approved figures count on these pages; the figures themselves are stored st
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from targets.models import Status
 from targets.standing_queries import open_coordination
 from tasks.models import MonthlyReport, Plan
 from tasks.reporting import SubmissionState, local_today, reporting_units, submission_state, was_on_time
@@ -17,6 +18,11 @@ def current_plan():
     if plan is None:
         raise Http404(_("尚未导入工作要点。"))
     return plan
+
+
+def status_cards(counts):
+    """The status counters at the top of a page, in the order of `Status`."""
+    return [{"code": s.value, "label": s.label, "count": counts[s]} for s in Status]
 
 
 def page_context(request, plan, as_of, **extra):

@@ -7,12 +7,12 @@ admin.site.site_header = "武汉市科技创新工作要点调度系统 · 管�
 admin.site.site_title = "调度系统管理"
 
 urlpatterns = [
-    path("", include("targets.urls_overview")),
+    path("", include("targets.urls.overview")),
     path("accounts/", include("units.urls_accounts")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("targets/", include("targets.urls")),
-    path("tasks/", include("tasks.urls")),
-    path("units/", include("units.urls")),
+    path("targets/", include("targets.urls.targets")),
+    path("tasks/", include("targets.urls.tasks")),
+    path("units/", include("targets.urls.units")),
     path("reporting/", include("tasks.urls_reporting")),
     path("reports/reminders/", include("reports.urls_reminders")),
     path("reports/", include("reports.urls")),

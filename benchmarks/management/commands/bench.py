@@ -57,7 +57,7 @@ from django.urls import NoReverseMatch, include, path, reverse
 from targets.asof import default_month
 from benchmarks.parts import BENCH_PREFIX, BenchPartsMixin, PageError
 from targets.models import Status, Target
-from targets.views import TARGETS_PER_PAGE
+from targets.views.targets import TARGETS_PER_PAGE
 from tasks.models import MonthlyReport, Plan
 from units.access import require_role
 from units.models import Membership, Unit

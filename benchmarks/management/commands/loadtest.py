@@ -45,7 +45,7 @@ from django.urls import reverse
 
 from targets.asof import default_month
 from targets.models import Status, Target
-from targets.views import TARGETS_PER_PAGE
+from targets.views.targets import TARGETS_PER_PAGE
 from tasks.models import Plan
 from units.accounts import create_account
 from units.models import Membership

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks import views
+from targets.views import tasks as views
 
 app_name = "tasks"
 urlpatterns = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from targets import views
+from targets.views import overview as views
 
 urlpatterns = [
     path("", views.overview, name="overview"),

@@ -15,10 +15,10 @@ from targets.asof import as_of_month
 from targets.dashboard import current_plan, open_coordination_counts, page_context
 from targets.models import Status, TaskStanding
 from targets.standing_queries import target_standings, task_standings
-from targets.tables import TargetTable
+from targets.tables.targets import TargetTable
+from targets.tables.tasks import ProgressTable, TaskRow, TaskTable
 from tasks.models import MonthlyReport, ProgressReport, TaskAssignment
 from tasks.reporting import units_assigned_to_task
-from tasks.tables import ProgressTable, TaskRow, TaskTable
 from units.access import editable_unit_ids, reads_everything, require_role
 
 PROGRESS_PER_PAGE = 50  # narratives per page on a task's page, the latest months first; the export has all

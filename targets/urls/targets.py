@@ -1,6 +1,6 @@
 from django.urls import path
 
-from targets import views
+from targets.views import targets as views
 
 app_name = "targets"
 urlpatterns = [

@@ -15,13 +15,13 @@ from targets.asof import as_of_month
 from targets.dashboard import current_plan, page_context, submission_grid
 from targets.progress import count_by_status
 from targets.standing_queries import target_standings, with_target_tasks
-from targets.tables import TargetTable
+from targets.tables.targets import TargetTable
+from targets.tables.units import HeatmapTable, ReportingRecordTable, UnitRow, UnitTable, UnitTaskTable
 from tasks.calendar import due_date
 from tasks.models import MonthlyReport, TaskAssignment
 from tasks.reporting import reporting_units
 from units.access import require_role
 from units.models import Unit
-from units.tables import HeatmapTable, ReportingRecordTable, UnitRow, UnitTable, UnitTaskTable
 
 
 def _tasks_by_unit(plan, units):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from targets.progress import STATUS_ORDER, Status
-from targets.tables import status_html
+from targets.tables.targets import status_html
 from wuhan_plan.tables import Table
 
 

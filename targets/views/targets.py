@@ -1,4 +1,4 @@
-"""The overview (/), the target list (/targets/) and a target's page (/targets/<id>/).
+"""The target list (/targets/) and a target's page (/targets/<id>/), with its year-start form.
 
 Every figure is read from the stored standings (targets/standing_queries.py): no page computes
 a status or a forecast, and each runs the same number of queries whatever it shows.
@@ -15,66 +15,23 @@ from django_tables2 import RequestConfig
 from reports.exports import export_table
 from targets import charts
 from targets.asof import as_of_month
-from targets.dashboard import current_plan, late_units, page_context
-from targets.numbers import format_number
+from targets.dashboard import current_plan, page_context, status_cards
 from targets.filtersets import TargetFilterSet
-from targets.models import Status, Target, TargetStanding, TargetValue
+from targets.models import Target, TargetStanding, TargetValue
+from targets.numbers import format_number
 from targets.standing_queries import (
-    behind_tasks,
-    count_missing_due_period,
-    open_coordination,
-    section_summary,
     target_standings,
     target_status_counts,
-    task_status_counts,
-    with_target_tasks,
 )
-from targets.tables import CoordinationTable, MonthlyValueTable, SectionSummaryTable, TargetTable, completion_text
+from targets.tables.targets import (
+    MonthlyValueTable,
+    TargetTable,
+    completion_text,
+)
 from targets.year_start import YearStartForm, set_year_start, year_start_history
 from units.access import get_object_for_user, is_staff, require_role, require_staff
 
 TARGETS_PER_PAGE = 50
-STATUS_ORDER = list(Status)
-
-
-def _status_cards(counts):
-    return [{"code": s.value, "label": s.label, "count": counts[s]} for s in STATUS_ORDER]
-
-
-@login_required
-@require_GET
-def overview(request):
-    require_role(request.user)
-    plan = current_plan()
-    as_of = as_of_month(request, plan)
-    month = as_of.month
-    export = request.GET.get("export")
-    if export == "sections":
-        table = SectionSummaryTable(section_summary(plan, month))
-        return export_table(request, table, _("板块汇总-%(month)s月.xlsx") % {"month": month}, _("板块汇总"))
-    coordination = CoordinationTable(open_coordination(plan, month), prefix="c-")
-    if export == "coordination":
-        return export_table(request, coordination, _("待协调事项-%(month)s月.xlsx") % {"month": month}, _("待协调事项"))
-    RequestConfig(request, paginate={"per_page": 15}).configure(coordination)
-    standings = list(with_target_tasks(target_standings(plan, month)))  # the chart shows every target
-    figure = charts.as_json(charts.completion_figure(standings))
-    at_month = TargetStanding.objects.at(plan, month)
-    task_counts = task_status_counts(plan, month)
-    context = page_context(
-        request, plan, as_of,
-        target_cards=_status_cards(target_status_counts(at_month)),
-        missing_count=count_missing_due_period(at_month),
-        task_cards=_status_cards(task_counts),
-        target_total=len(standings),
-        task_total=sum(task_counts.values()),
-        late_units=late_units(plan, month),
-        behind_tasks=[(s.task, Status(s.status)) for s in behind_tasks(plan, month)],
-        completion_figure=figure,
-        completion_figure_script=json_script(figure, "fig-completion"),
-        summary=SectionSummaryTable(section_summary(plan, month)),
-        coordination=coordination,
-    )
-    return render(request, "targets/overview.html", context)
 
 
 def _target_table(request, plan, month, paginate):
@@ -95,7 +52,7 @@ def target_list(request):
         return export_table(request, table, _("指标-%(month)s月.xlsx") % {"month": as_of.month}, _("指标"))
     context = page_context(
         request, plan, as_of, filter=filterset, table=table,
-        status_cards=_status_cards(target_status_counts(filterset.qs)),
+        status_cards=status_cards(target_status_counts(filterset.qs)),
     )
     return render(request, "targets/target_list.html", context)
 

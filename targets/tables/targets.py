@@ -9,8 +9,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from targets.expected_path import completion_of, expected_value_for, points_from_target
-from targets.numbers import format_number
 from targets.forecast_figures import points_wording
+from targets.numbers import format_number
 from targets.progress import Status, status_for
 from wuhan_plan.tables import Table
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from units import views
+from targets.views import units as views
 
 app_name = "units"
 urlpatterns = [

@@ -43,21 +43,20 @@ def units_assigned_to_task(task_assignments):
     return units
 
 
-def reporting_unit_ids(plan):
-    """Ids of every non-group unit that must report for `plan` each month."""
-    ids = set()
-    for unit_id, kind in TaskAssignment.objects.filter(task__plan=plan).values_list("unit_id", "unit__kind"):
-        if kind != Unit.Kind.GROUP:
-            ids.add(unit_id)
-    ids.update(
-        Unit.objects.filter(groups__assignments__task__plan=plan).values_list("id", flat=True)
-    )
-    ids.update(plan.targets.exclude(reporting_unit__kind=Unit.Kind.GROUP).values_list("reporting_unit_id", flat=True))
-    return ids
-
-
 def reporting_units(plan):
-    return Unit.objects.filter(pk__in=reporting_unit_ids(plan))
+    """Every non-group unit that must report for `plan` each month: named on one of its tasks, a
+    member of a group named on one, or a target's reporting unit. One query (three subqueries)."""
+    assignments = TaskAssignment.objects.filter(task__plan=plan)
+    return Unit.objects.exclude(kind=Unit.Kind.GROUP).filter(
+        Q(pk__in=assignments.values("unit_id"))
+        | Q(pk__in=Unit.members.through.objects.filter(from_unit__in=assignments.values("unit_id")).values("to_unit_id"))
+        | Q(pk__in=plan.targets.values("reporting_unit_id"))
+    )
+
+
+def reporting_unit_ids(plan):
+    """Ids of the units of `reporting_units`."""
+    return set(reporting_units(plan).values_list("pk", flat=True))
 
 
 def tasks_for_unit(plan, unit):

@@ -63,4 +63,4 @@ class UnitListTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
 
 class UnitListQueryCountTest(PersonasTestCase):
     def test_it_uses_the_same_number_of_queries_for_more_data(self):
-        dashboard_seed.assert_queries_constant_as_data_grows(self, URL, 20)
+        dashboard_seed.assert_queries_constant_as_data_grows(self, URL, 15)

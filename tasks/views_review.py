@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from reporting import change_log
 from targets.models import TargetValue
 from tasks import services
 from tasks.forms import ReasonForm
@@ -149,43 +150,17 @@ def grid(request):
 # History and restore
 
 
-def _history_rows(model, report, fields, label_of):
-    """Versions of every row of `model` in `report`, newest first, each with what it changed."""
-    records = list(
-        model.history.filter(report_id=report.pk).select_related("history_user").order_by("id", "history_date", "history_id")
-    )
-    current_versions = dict(model.objects.filter(report=report).values_list("pk", "version"))
-    rows = []
-    previous = {}
-    for record in records:
-        before = previous.get(record.id)
-        changes = []
-        for field in fields:
-            new = getattr(record, field)
-            old = getattr(before, field) if before else None
-            if before is None or old != new:
-                changes.append({"field": model._meta.get_field(field).verbose_name, "old": old, "new": new})
-        rows.append({
-            "record": record, "label": label_of(record), "changes": changes,
-            "is_current": current_versions.get(record.id) == record.version and record.history_type != "-",
-            "exists": record.id in current_versions,
-        })
-        previous[record.id] = record
-    rows.sort(key=lambda row: (row["record"].history_date, row["record"].history_id), reverse=True)
-    return rows
-
-
 @login_required
 @require_GET
 def history(request, pk):
     report, can_edit = _get_report_for_user(request, pk)
     targets = {t.pk: t for t in report.plan.targets.all()}
     tasks = {t.pk: t for t in report.plan.tasks.all()}
-    value_rows = _history_rows(
+    value_rows = change_log.version_rows(
         TargetValue, report, services.VALUE_FIELDS,
         lambda r: targets[r.target_id].name if r.target_id in targets else "",
     )
-    progress_rows = _history_rows(
+    progress_rows = change_log.version_rows(
         ProgressReport, report, services.PROGRESS_FIELDS,
         lambda r: str(tasks[r.task_id]) if r.task_id in tasks else "",
     )

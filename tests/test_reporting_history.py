@@ -30,9 +30,9 @@ class HistoryTests(ReportingTestCase):
         rows = response.context["value_rows"]
         self.assertEqual([r["record"].version for r in rows], [2, 1])
         self.assertEqual(rows[0]["record"].history_user, self.staff)
-        self.assertEqual([(c["old"], c["new"]) for c in rows[0]["changes"]], [(Decimal("12"), Decimal("15"))])
+        self.assertEqual([(c["field"], c["old"], c["new"]) for c in rows[0]["changes"]], [("数值", "12", "15")])
         self.assertContains(response, "武创科技成果转化基金规模")
-        self.assertContains(response, "<del>12.0000</del> → 15.0000", html=False)
+        self.assertContains(response, "数值：<del>12</del> → 15", html=False)  # as a person reads it, not 12.0000
         self.assertNotContains(response, "恢复此版本")  # liaisons do not restore
 
     def test_it_shows_progress_history_too(self):
@@ -42,6 +42,24 @@ class HistoryTests(ReportingTestCase):
         response = self.client.get(self.url(self.jxj_report))
         self.assertEqual(len(response.context["progress_rows"]), 2)
         self.assertContains(response, "第二稿")
+
+    def test_it_words_each_change_as_the_form_shows_it(self):
+        services.save_progress(self.jxj_report, self.jxj_task, **self.progress_data(), user=self.jxj_liaison)
+        services.save_progress(
+            self.jxj_report, self.jxj_task, user=self.jxj_liaison,
+            **self.progress_data(self_status="behind", problems="资金未到位", needs_coordination=True,
+                                 coordination_matter="请市财政局协调"),
+        )
+        self.login(self.staff)
+        response = self.client.get(self.url(self.jxj_report))
+        newest = response.context["progress_rows"][0]["changes"]
+        self.assertIn({"field": "自评状态", "old": "正常推进", "new": "进度滞后"}, newest)
+        self.assertIn({"field": "需市级协调", "old": "否", "new": "是"}, newest)
+        self.assertIn({"field": "存在问题", "old": "—", "new": "资金未到位"}, newest)
+        self.assertNotIn("工作进展", [c["field"] for c in newest])  # unchanged fields are left out
+        self.assertContains(response, "自评状态：<del>正常推进</del> → 进度滞后", html=False)
+        self.assertNotContains(response, "on_track")
+        self.assertNotContains(response, "False")
 
     def test_it_lets_staff_restore_an_earlier_version_as_a_new_one(self):
         self.login(self.staff)

@@ -110,3 +110,33 @@ def require_role(user):
 def require_staff(user):
     if not is_staff(user):
         raise PermissionDenied
+
+
+def can_manage_account(user, account):
+    """Whether `user` may reset the password of, deactivate, activate or change `account`.
+
+    Bureau staff manage the accounts of the units' liaisons and of leaders, nothing above them:
+    an account that reaches further (a superuser, another member of staff, anyone with access to
+    the Django admin, an account with no role) is a superuser's to manage. Otherwise a member of
+    staff could reset a superuser's password and sign in to /admin/ with its full rights.
+    Whether one may act on one's own account is the caller's question (it has its own pages).
+    """
+    from units.models import Membership
+
+    if not is_staff(user):
+        return False
+    if user.is_superuser and user.is_active:
+        return True
+    if account.is_superuser or account.is_staff:
+        return False
+    membership = membership_of(account)
+    return membership is not None and membership.role in (Membership.Role.LIAISON, Membership.Role.LEADER)
+
+
+def roles_user_may_create(user):
+    """The roles of the accounts `user` may create: a superuser any, bureau staff liaisons and leaders."""
+    from units.models import Membership
+
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return list(Membership.Role)
+    return [Membership.Role.LIAISON, Membership.Role.LEADER] if is_staff(user) else []

@@ -2,7 +2,9 @@ from units.access import is_leader, is_staff, membership_of, unit_of
 
 
 def membership(request):
-    user = request.user
+    # No user when a middleware refused the request before AuthenticationMiddleware ran (a
+    # disallowed Host header): the 400 page still renders, for an anonymous visitor.
+    user = getattr(request, "user", None)
     return {
         "user_membership": membership_of(user),
         "user_unit": unit_of(user),

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from units.access import roles_user_may_create
 from units.models import AuditEvent, Membership, Unit
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,40}$")
@@ -65,6 +66,19 @@ class AccountCreateForm(forms.Form):
         label=_("单位"), required=False, queryset=Unit.objects.exclude(kind=Unit.Kind.GROUP),
         help_text=_("单位联络员必须选择所属单位。"),
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Bureau staff create liaisons and leaders; a staff account only a superuser creates
+        # (units.access.can_manage_account: staff never manage their peers).
+        allowed = roles_user_may_create(user)
+        role = self.fields["role"]
+        role.choices = [(value, label) for value, label in Membership.Role.choices if value in allowed]
+        if Membership.Role.STAFF not in allowed:
+            role.error_messages = {
+                **role.error_messages,
+                "invalid_choice": _("只能新建单位联络员或领导账户；科技局工作人员账户由系统管理员新建。"),
+            }
 
     def clean_username(self):
         username = self.cleaned_data["username"]

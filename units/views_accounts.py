@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from units import audit
-from units.access import membership_of, require_role, require_staff, role_of
+from units.access import can_manage_account, membership_of, require_role, require_staff, role_of
 from units.accounts import create_account
 from units.forms import AccountCreateForm, TokenForm
 from units.models import AuditEvent, Membership
@@ -168,9 +168,11 @@ def _password_page(request, account, password, created):
 @require_GET
 def manage(request):
     require_staff(request.user)
-    accounts = (
+    accounts = list(
         get_user_model().objects.select_related("membership__unit").order_by("-is_active", "username")
     )
+    for account in accounts:  # the page offers only the actions the views below would allow
+        account.manageable = account != request.user and can_manage_account(request.user, account)
     return render(request, "accounts/manage.html", {"accounts": accounts})
 
 
@@ -179,7 +181,7 @@ def manage(request):
 @require_http_methods(["GET", "POST"])
 def account_create(request):
     require_staff(request.user)
-    form = AccountCreateForm(request.POST or None)
+    form = AccountCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         password = temporary_password()
@@ -197,15 +199,21 @@ def account_create(request):
     return render(request, "accounts/account_form.html", {"form": form})
 
 
-def _get_account(request, pk):
+def _get_account(request, pk, action):
+    """The account to act on, or 403 when it is above the user's station (units.access.
+    can_manage_account); a refused attempt is in the audit log, as the actions themselves are."""
     require_staff(request.user)
-    return get_object_or_404(get_user_model().objects.select_related("membership__unit"), pk=pk)
+    account = get_object_or_404(get_user_model().objects.select_related("membership__unit"), pk=pk)
+    if account != request.user and not can_manage_account(request.user, account):
+        audit.record(AuditEvent.Action.ACCOUNT, request=request, obj=account, changes={"refused": action})
+        raise PermissionDenied
+    return account
 
 
 @login_required
 @require_POST
 def account_deactivate(request, pk):
-    account = _get_account(request, pk)
+    account = _get_account(request, pk, "deactivate")
     if account == request.user:
         messages.error(request, _("不能停用自己的账户。"))
         return redirect("account_manage")
@@ -220,7 +228,7 @@ def account_deactivate(request, pk):
 @login_required
 @require_POST
 def account_activate(request, pk):
-    account = _get_account(request, pk)
+    account = _get_account(request, pk, "activate")
     if not account.is_active:
         account.is_active = True
         account.save(update_fields=["is_active"])
@@ -238,7 +246,7 @@ def account_reset_password(request, pk):
     from axes.utils import reset as axes_reset
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    account = _get_account(request, pk)
+    account = _get_account(request, pk, "reset_password")
     if account == request.user:
         messages.error(request, _("请通过“修改密码”修改自己的密码。"))
         return redirect("account_manage")

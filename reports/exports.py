@@ -2,14 +2,18 @@
 
 Text a user typed is never written as a formula: a string starting with = + - @, a tab or a
 carriage return is stored as a plain string cell (openpyxl would otherwise store "=..." as a
-formula), so a narrative like "=HYPERLINK(...)" opens in Excel as the text it is.
+formula), so a narrative like "=HYPERLINK(...)" opens in Excel as the text it is. And text
+loses the characters an xlsx cell cannot hold (control characters stored before the forms
+refused them, see units/text.py): one such character would otherwise make the whole export fail.
 """
 
+import re
 from io import BytesIO
 
 from django.http import HttpResponse
 from django.utils.encoding import escape_uri_path
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -17,13 +21,21 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F2")
+# What openpyxl refuses (IllegalCharacterError), and U+FFFE/U+FFFF, which XML 1.0 lacks:
+# openpyxl writes them, but Excel then calls the file damaged.
+EXCEL_ILLEGAL_RE = re.compile(f"{ILLEGAL_CHARACTERS_RE.pattern}|[\ufffe\uffff]")
+
+
+def excel_safe(text):
+    """`text` without the characters an xlsx file cannot hold."""
+    return EXCEL_ILLEGAL_RE.sub("", text)
 
 
 def write_cell(ws, row, column, value):
-    """Write one value; strings are always strings, never formulas."""
+    """Write one value; strings are always strings, never formulas, and hold only what xlsx can."""
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
-        cell.value = value
+        cell.value = excel_safe(value)
         cell.data_type = "s"  # even when it starts with "=": data, not a formula
     else:
         cell.value = value

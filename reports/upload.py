@@ -4,9 +4,11 @@ A liaison downloads `build_template(plan, unit, month)`, fills the yellow cells 
 The upload goes through three steps, shared by /reports/upload/ and `manage.py import_progress`:
 
 1. `read_template(content)` checks the file itself before openpyxl parses a byte of XML: its
-   size, that it is a zip whose members together stay small (a zip bomb is refused), that it is
-   an xlsx, that it carries our signed marker (plan, unit, month, template version) and that
-   its sheets are not oversized. It returns the rows as plain JSON-able data.
+   size, that it is a zip whose members together stay small (a zip bomb is refused) and declare
+   no DTD or entity (entity expansion), that it is an xlsx, that it carries our signed marker
+   (plan, unit, month, template version), that its sheets are not oversized, that no cell holds
+   a formula (we never compute one: it would be read as empty) and that no text holds a
+   character units/text.py refuses. It returns the rows as plain JSON-able data.
 2. `check_upload(parsed, user, ...)` checks it against the database (the user's unit, the
    month's state, each row's target or task) and then runs the whole save through
    `tasks.services` inside a transaction that is always rolled back — so the preview shows
@@ -23,6 +25,7 @@ reads the file (step 1) and is the one to import from.
 
 import datetime
 import hashlib
+import re
 import zipfile
 from io import BytesIO
 
@@ -31,6 +34,7 @@ from django.core import signing
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils.escape import unescape
 
 from reports.excel_template import (  # noqa: F401  (the template is part of this module's API)
     FIRST_ROW,
@@ -55,12 +59,23 @@ from reports.excel_template import (  # noqa: F401  (the template is part of thi
 )
 from reports.upload_apply import Change, UploadPreview, apply_upload, check_upload  # noqa: F401
 from reports.upload_types import ParsedTemplate, UploadError, UploadRejected, _blank  # noqa: F401
+from units.text import forbidden_character_message
 
 # Limits on what we agree to parse. The template of the largest unit has well under 100 rows.
 MAX_ROWS = 2000
 MAX_COLUMNS = 40
 MAX_ZIP_MEMBERS = 200
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+
+# A DTD can define entities that expand to gigabytes or read local files; no xlsx needs one.
+# Looked for in the encodings an XML parser recognises by itself; a part declaring any other
+# encoding (in which these bytes would read differently) is refused too.
+_DECLARATIONS = tuple(
+    marker.encode(codec) for marker in ("<!DOCTYPE", "<!ENTITY") for codec in ("utf-8", "utf-16-le", "utf-16-be")
+)
+_XML_ENCODING_RE = re.compile(r"""\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+_PLAIN_XML_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"}
+_CHUNK = 64 * 1024
 
 
 # Reading a file -----------------------------------------------------------------------------
@@ -74,6 +89,37 @@ def _plain(value):
         return value.replace("\r\n", "\n").replace("\r", "\n")
     return value
 
+
+
+def _declared_encoding(head):
+    """The encoding named in an XML part's declaration (read from its first bytes), or ""."""
+    for start, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+                         (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be")):
+        if head.startswith(start):
+            text = head.decode(codec, "ignore")
+            break
+    else:
+        text = head.decode("latin-1")
+    match = _XML_ENCODING_RE.match(text.lstrip("\ufeff"))
+    return match.group(1).strip().lower() if match else ""
+
+
+def _declares_a_dtd(archive, member):
+    """Whether a part carries a DOCTYPE or ENTITY declaration, or an encoding that could hide one."""
+    overlap = max(len(marker) for marker in _DECLARATIONS) - 1
+    with archive.open(member) as stream:
+        data = stream.read(_CHUNK)
+        encoding = _declared_encoding(data[:400])
+        if encoding and encoding not in _PLAIN_XML_ENCODINGS:
+            return True
+        tail = b""
+        while data:
+            window = tail + data
+            if any(marker in window for marker in _DECLARATIONS):
+                return True
+            tail = window[-overlap:]
+            data = stream.read(_CHUNK)
+    return False
 
 
 def _check_zip(content):
@@ -92,6 +138,15 @@ def _check_zip(content):
         names = {member.filename for member in members}
         if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
             raise UploadRejected([not_xlsx])
+        damaged = UploadError(_("文件已损坏或含有不允许的内容（XML 文档类型或实体声明），拒绝处理。"
+                                "请用 Excel 打开本系统下载的模板填写后另存为 .xlsx 再上传。"))
+        try:
+            # Every part, whatever its name: openpyxl follows the package's relationships to any.
+            refused = any(_declares_a_dtd(archive, member) for member in members if not member.is_dir())
+        except Exception:  # a damaged or encrypted member: zipfile and zlib raise many kinds
+            refused = True
+        if refused:
+            raise UploadRejected([damaged])
 
 
 def _read_marker(wb):
@@ -112,6 +167,26 @@ def _read_marker(wb):
     if version != TEMPLATE_VERSION:
         raise UploadRejected([UploadError(_("模板版本已过期，请重新下载模板后填写。"))])
     return plan_code, unit_code, int(month)
+
+
+def _formula_errors(wb):
+    """An error for every cell holding a formula, on any sheet. The workbook is read with its
+    formulas (not their cached results): a formula Excel never calculated has no result, and
+    reading it as empty would silently clear what is stored."""
+    titles = {VALUES_SHEET: VALUE_COLUMNS, PROGRESS_SHEET: PROGRESS_COLUMNS}
+    errors = []
+    for ws in wb.worksheets:
+        columns = titles.get(ws.title, [])
+        for row in ws.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS):
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    column = cell.column
+                    title = columns[column - 1][1] if column <= len(columns) else ""
+                    errors.append(UploadError(
+                        _("单元格内是公式，系统不计算公式，请改为直接填写数值或文字（文字不要以“=”开头）。"),
+                        ws.title, cell.row, column, title,
+                    ))
+    return errors
 
 
 def _read_rows(wb, sheet, columns, editable):
@@ -144,6 +219,12 @@ def _read_rows(wb, sheet, columns, editable):
         row = {key: _plain(value) for (key, _title, _width), value in zip(columns, values)}
         if all(_blank(row[key]) for key in editable):
             continue  # a row left empty: nothing to report for it this time
+        for column, (key, title, _width) in enumerate(columns, start=1):
+            if key in editable and isinstance(row[key], str):
+                # Excel writes a control character as "_x0007_" (openpyxl does not decode it on reading).
+                message = forbidden_character_message(unescape(row[key]))
+                if message:
+                    errors.append(UploadError(message, sheet, number, column, title))
         rows.append((number, row))
     if errors:
         raise UploadRejected(errors)
@@ -161,12 +242,16 @@ def read_template(content, filename=""):
         raise UploadRejected([UploadError(_("文件不是 Excel（.xlsx）格式，请上传从本系统下载并填写的模板。"))])
     _check_zip(content)
     try:
-        wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
+        # data_only=False: a formula reads as the formula (data type "f"), so it can be refused.
+        wb = load_workbook(BytesIO(content), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds on a damaged file
         raise UploadRejected([UploadError(_("文件已损坏或不是有效的 Excel（.xlsx）文件。"))]) from None
     try:
         with translation.override("zh-hans"):
             plan_code, unit_code, month = _read_marker(wb)
+            formulas = _formula_errors(wb)
+            if formulas:
+                raise UploadRejected(formulas)
             errors = []
             values = progress = []
             try:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 
-from reports.exports import workbook_bytes
+from reports.exports import excel_safe, workbook_bytes
 from reports.workbook_data import (  # noqa: F401  (part of this module's API)
     VISIBLE_REPORT_STATUSES,
     QuarterData,
@@ -66,6 +66,6 @@ def build_quarterly_workbook(plan, quarter, today=None):
     _tasks_sheet(wb, data, heading)
     _coordination_sheet(wb, data, heading)
     _submission_sheet(wb, data, heading)
-    wb.properties.title = heading
+    wb.properties.title = excel_safe(heading)  # the plan's title, editable in the admin
     wb.properties.creator = _("武汉市科学技术局")
     return workbook_bytes(wb)

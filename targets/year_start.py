@@ -16,6 +16,7 @@ from targets.standing_store import refresh_targets
 from targets.validation import clean_target_value
 from units.audit import record
 from units.models import AuditEvent
+from units.text import validate_plain_text
 
 
 class YearStartForm(forms.Form):
@@ -24,6 +25,7 @@ class YearStartForm(forms.Form):
     )
     reason = forms.CharField(
         label=gettext_lazy("依据"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_plain_text],
         error_messages={"required": gettext_lazy("请说明年初基数的来源或依据。")},
         help_text=gettext_lazy("如：2022年末统计数（市统计局年报）。"),
     )

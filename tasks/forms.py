@@ -13,6 +13,7 @@ from targets.validation import clean_target_value
 from tasks import services
 from tasks.evidence import ACCEPT, check_upload
 from tasks.models import ProgressReport
+from units.text import validate_plain_text
 
 
 class _Rollback(Exception):
@@ -39,16 +40,18 @@ class ReportValuesForm(forms.Form):
             value = existing.get(target.pk)
             prefix = f"t{target.pk}"
             self.fields[f"{prefix}_value"] = forms.CharField(
-                label=target.name, required=False, max_length=40,
+                label=target.name, required=False, max_length=40, validators=[validate_plain_text],
                 initial=_initial_number(value.value) if value else "",
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 12}),
             )
             self.fields[f"{prefix}_note"] = forms.CharField(
                 label=gettext_lazy("说明"), required=False, max_length=services.NOTE_MAX,
+                validators=[validate_plain_text],
                 initial=value.note if value else "", widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[f"{prefix}_source"] = forms.CharField(
                 label=gettext_lazy("数据来源"), required=False, max_length=services.SOURCE_MAX,
+                validators=[validate_plain_text],
                 initial=value.source if value else "",
             )
             self.fields[f"{prefix}_version"] = forms.IntegerField(
@@ -134,15 +137,18 @@ class ReportValuesForm(forms.Form):
 class ProgressForm(forms.Form):
     work_done = forms.CharField(
         label=gettext_lazy("工作进展"), required=False, max_length=services.TEXT_MAX,
+        validators=[validate_plain_text],
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     problems = forms.CharField(
         label=gettext_lazy("存在问题"), required=False, max_length=services.TEXT_MAX,
+        validators=[validate_plain_text],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("自评进度滞后，或本任务的指标落后于时间进度时必填。"),
     )
     next_steps = forms.CharField(
         label=gettext_lazy("下步计划"), required=False, max_length=services.TEXT_MAX,
+        validators=[validate_plain_text],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     self_status = forms.ChoiceField(
@@ -152,6 +158,7 @@ class ProgressForm(forms.Form):
     needs_coordination = forms.BooleanField(label=gettext_lazy("需市级协调"), required=False)
     coordination_matter = forms.CharField(
         label=gettext_lazy("协调事项"), required=False, max_length=services.MATTER_MAX,
+        validators=[validate_plain_text],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
@@ -221,5 +228,6 @@ class EvidenceForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_plain_text],
         error_messages={"required": gettext_lazy("请填写原因。")},
     )

@@ -1,0 +1,156 @@
+"""Uploads say what they refuse: a formula in any cell (never read as empty), and a workbook
+whose XML declares a DTD or entities (refused as damaged). Nothing stored changes."""
+
+import io
+import zipfile
+
+from openpyxl.worksheet.formula import ArrayFormula
+
+from reports.upload import MARKER_SHEET, PROGRESS_SHEET, VALUES_SHEET
+from targets.models import TargetValue
+from tasks import services
+from tests.test_upload import UploadTestCase, database_state, row_of, workbook_bytes
+from units.models import AuditEvent
+
+FORMULA = "单元格内是公式，系统不计算公式，请改为直接填写数值或文字（文字不要以“=”开头）。"
+DAMAGED = "文件已损坏或含有不允许的内容（XML 文档类型或实体声明），拒绝处理。"
+
+
+def rewritten(content, member, rewrite):
+    """The xlsx `content` with one part's bytes passed through `rewrite`; member None: the part
+    holding the text PLACEHOLDER (openpyxl writes a cell's text inline, in its sheet)."""
+    source, result = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    if member is None:
+        member = next(name for name in source.namelist() if b"PLACEHOLDER" in source.read(name))
+    with zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            archive.writestr(info, rewrite(data) if info.filename == member else data)
+    return result.getvalue()
+
+
+def with_doctype(declaration):
+    """A rewrite putting `declaration` after the part's XML declaration."""
+    def rewrite(data):
+        head, _sep, rest = data.partition(b"?>")
+        return head + b"?>" + declaration + rest
+    return rewrite
+
+
+class RefusalTestCase(UploadTestCase):
+    def setUp(self):
+        self.login(self.kjj_liaison)
+        report = services.get_or_create_report(self.plan, self.kjj, 5)
+        services.save_target_value(report, self.t10, value="300", note="原说明", source="统计局", user=self.kjj_liaison)
+
+    def assert_refused(self, content, *expected):
+        before = database_state()
+        response = self.upload(content)
+        self.assertEqual(response.status_code, 200)
+        errors = self.errors_of(response)
+        self.assertTrue(errors, "no error shown")
+        for text in expected:
+            self.assertTrue(any(text in error for error in errors), f"{text!r} not in {errors}")
+            self.assertContains(response, text.split("：")[-1])
+        self.assertIsNone(response.context["preview"])
+        self.assertIsNone(self.client.session.get("reports.pending_upload"))
+        self.assertEqual(database_state(), before)
+        self.assertFalse(AuditEvent.objects.filter(action=AuditEvent.Action.UPLOAD).exists())
+        return errors
+
+
+class FormulaTests(RefusalTestCase):
+    def test_a_formula_in_the_note_is_refused_not_read_as_empty(self):
+        wb = self.filled(values={"T10": {"F": 520, "G": "=1+1"}})
+        row = row_of(wb[VALUES_SHEET], "T10")
+        self.assert_refused(workbook_bytes(wb), f"工作表“指标数值” 第 {row} 行 G 列（说明）：{FORMULA}")
+        self.assertEqual(TargetValue.objects.get(target=self.t10, month=5).note, "原说明")
+
+    def test_a_formula_in_a_value_or_a_narrative_is_refused(self):
+        wb = self.filled(values={"T10": {"F": "=SUM(500,20)"}},
+                         progress={1: {"C": '=HYPERLINK("http://evil.example","点我")', "F": "正常推进", "G": "否"}})
+        values_row, progress_row = row_of(wb[VALUES_SHEET], "T10"), row_of(wb[PROGRESS_SHEET], 1)
+        errors = self.assert_refused(
+            workbook_bytes(wb),
+            f"工作表“指标数值” 第 {values_row} 行 F 列（本月数值）：{FORMULA}",
+            f"工作表“进展情况” 第 {progress_row} 行 C 列（工作进展）：{FORMULA}",
+        )
+        self.assertEqual(len(errors), 2)
+
+    def test_a_formula_anywhere_else_is_refused_with_its_place(self):
+        wb = self.filled(values={"T10": {"F": 520}})
+        extra = wb.create_sheet("计算")
+        extra["Z9"] = "=A1*2"
+        wb[VALUES_SHEET]["K30"] = "=TODAY()"
+        wb[PROGRESS_SHEET]["C40"] = ArrayFormula("C40:C41", "=1+1")
+        self.assert_refused(
+            workbook_bytes(wb),
+            f"工作表“计算” 第 9 行 Z 列：{FORMULA}",
+            f"工作表“指标数值” 第 30 行 K 列：{FORMULA}",
+            f"工作表“进展情况” 第 40 行 C 列（工作进展）：{FORMULA}",
+        )
+
+    def test_text_that_only_looks_like_a_formula_is_text(self):
+        # What the system writes itself (reports/exports.write_cell): a string cell, saved as typed.
+        wb = self.filled(values={"T10": {"F": 520}})
+        cell = wb[VALUES_SHEET][f"G{row_of(wb[VALUES_SHEET], 'T10')}"]
+        cell.value = "=合计数见附表"
+        cell.data_type = "s"
+        self.confirm(self.upload(workbook_bytes(wb)))
+        self.assertEqual(TargetValue.objects.get(target=self.t10, month=5).note, "=合计数见附表")
+
+    def test_a_formula_in_the_hidden_marker_sheet_is_refused_too(self):
+        wb = self.filled(values={"T10": {"F": 520}})
+        wb[MARKER_SHEET]["C1"] = "=B6"
+        self.assert_refused(workbook_bytes(wb), f"工作表“{MARKER_SHEET}” 第 1 行 C 列：{FORMULA}")
+
+
+class DeclarationTests(RefusalTestCase):
+    def template(self, note="PLACEHOLDER"):
+        return workbook_bytes(self.filled(values={"T10": {"F": 520, "G": note}}))
+
+    def test_an_entity_in_a_cell_is_refused(self):
+        content = rewritten(self.template(), None, lambda data: with_doctype(
+            b'<!DOCTYPE worksheet [<!ENTITY note "\xe5\xb7\xb2\xe6\x9b\xbf\xe6\x8d\xa2">]>'
+        )(data).replace(b"PLACEHOLDER", b"&note;"))
+        self.assert_refused(content, DAMAGED)
+
+    def test_entity_expansion_in_the_workbook_is_refused(self):
+        laughs = b"".join(
+            b'<!ENTITY l%d "%s">' % (n, b"&l%d;" % (n - 1) * 10 if n else b"lol") for n in range(10)
+        )
+        content = rewritten(self.template("说明"), "xl/workbook.xml",
+                            with_doctype(b"<!DOCTYPE workbook [" + laughs + b"]>"))
+        self.assert_refused(content, DAMAGED)
+
+    def test_an_external_entity_in_a_sheet_is_refused(self):
+        content = rewritten(self.template(), "xl/worksheets/sheet1.xml",
+                            with_doctype(b'<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>'))
+        self.assert_refused(content, DAMAGED)
+
+    def test_a_doctype_alone_is_refused(self):
+        content = rewritten(self.template("说明"), "[Content_Types].xml", with_doctype(b"<!DOCTYPE Types>"))
+        self.assert_refused(content, DAMAGED)
+
+    def test_a_declaration_in_utf16_or_behind_another_encoding_is_refused(self):
+        def utf16(data):
+            text = with_doctype(b'<!DOCTYPE worksheet [<!ENTITY note "x">]>')(data).decode("utf-8")
+            return text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+        self.assert_refused(rewritten(self.template(), None, utf16), DAMAGED)
+
+        def ebcdic(data):
+            return b'<?xml version="1.0" encoding="cp037"?>' + data.partition(b"?>")[2].decode("utf-8").encode("cp037")
+        self.assert_refused(rewritten(self.template(), None, ebcdic), DAMAGED)
+
+    def test_a_declaration_in_a_part_with_any_name_is_refused(self):
+        content = self.template("说明")
+        buffer = io.BytesIO(content)
+        with zipfile.ZipFile(buffer, "a") as archive:
+            archive.writestr("xl/media/image1.bin", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY y "z">]><x/>')
+        self.assert_refused(buffer.getvalue(), DAMAGED)
+
+    def test_the_unchanged_template_still_uploads(self):
+        response = self.upload(self.template("新说明"))
+        self.assertEqual(self.errors_of(response), [])
+        self.confirm(response)
+        self.assertEqual(TargetValue.objects.get(target=self.t10, month=5).note, "新说明")

@@ -8,6 +8,7 @@ Every report is looked up through `MonthlyReport.objects.for_user` (another unit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -141,14 +142,8 @@ def my_unit(request):
     return render(request, "reporting/my_unit.html", context)
 
 
-@login_required
-@require_GET
-def open_month(request, month):
-    """The unit's report for `month`, created as an empty draft on first visit by someone who may edit it.
-
-    Liaisons open their own unit's; bureau staff and leaders name the unit with ?unit=<code>."""
-    require_role(request.user)
-    plan = _current_plan()
+def _unit_opened(request, plan, month):
+    """The unit whose `month` the user opens: a liaison's own; staff and leaders name it with ?unit=<code>."""
     if month not in MONTHS:
         raise Http404
     if reads_everything(request.user):
@@ -157,12 +152,42 @@ def open_month(request, month):
         unit = unit_of(request.user)
     if unit is None or unit.is_group or unit.pk not in reporting_units(plan).values_list("pk", flat=True):
         raise Http404
+    return unit
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def open_month(request, month):
+    """The unit's report for `month`. Until it exists, GET shows the empty values form and stores
+    nothing — following the months' links must not leave empty drafts behind — and the first save
+    (POST) creates the draft together with what was entered, or nothing if the form is refused."""
+    require_role(request.user)
+    plan = _current_plan()
+    unit = _unit_opened(request, plan, month)
     report = MonthlyReport.objects.filter(plan=plan, unit=unit, month=month).first()
-    if report is None:
-        if not (is_staff(request.user) or unit.pk in editable_unit_ids(request.user)):
-            raise Http404
-        report = services.get_or_create_report(plan, unit, month)
-    return redirect(_report_url(report))
+    if report is not None:
+        return redirect(_report_url(report))
+    if not (is_staff(request.user) or unit.pk in editable_unit_ids(request.user)):
+        raise Http404  # nothing to show a reader before the unit has reported
+    back = reverse("reporting:grid" if is_staff(request.user) else "reporting:my_unit")
+    unsaved = MonthlyReport(plan=plan, unit=unit, month=month)
+    if not can_edit_report(request.user, unsaved):
+        messages.error(request, _("%(month)s月的报送已关闭，不能再填报。") % {"month": month})
+        return redirect(back)
+    form = ReportValuesForm(request.POST if request.method == "POST" else None, **_values_form_kwargs(unsaved))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.report = services.get_or_create_report(plan, unit, month)
+            changed = form.save(request.user, request)
+            if changed is None:
+                transaction.set_rollback(True)  # the draft goes with the refused values
+        if changed is not None:
+            messages.success(request, _("已建立本月报送草稿。") + (
+                _("已保存 %(n)d 项指标数值。") % {"n": changed} if changed else ""
+            ))
+            return redirect(_report_url(form.report))
+    context = {"report": unsaved, "form": form, "back_url": back}
+    return render(request, "reporting/values_form.html", context, status=409 if form.conflict else 200)
 
 
 # One report
@@ -221,19 +246,27 @@ def report_detail(request, pk):
     return render(request, "reporting/report.html", _detail_context(request, report, can_edit))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def edit_values(request, pk):
-    report = _get_rw_report_for_user(request, pk)
-    targets = list(targets_for_unit(report.plan, report.unit, report.month))
-    existing = {v.target_id: v for v in report.values.all()}
+def _values_form_kwargs(report):
+    """What ReportValuesForm needs for `report` (saved, or not yet: then no value exists)."""
     previous = {}
     if report.month > 1:
         previous = {
             v.target_id: v
             for v in TargetValue.objects.filter(unit=report.unit, month=report.month - 1, target__plan=report.plan)
         }
-    kwargs = {"report": report, "targets": targets, "existing": existing, "previous": previous}
+    return {
+        "report": report,
+        "targets": list(targets_for_unit(report.plan, report.unit, report.month)),
+        "existing": {v.target_id: v for v in report.values.all()} if report.pk else {},
+        "previous": previous,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_values(request, pk):
+    report = _get_rw_report_for_user(request, pk)
+    kwargs = _values_form_kwargs(report)
     if request.method == "POST":
         form = ReportValuesForm(request.POST, **kwargs)
         if form.is_valid():

@@ -100,7 +100,9 @@ MATRIX = {
     "units:detail": PUBLIC_READ,
     # monthly reporting
     "reporting:my_unit": rule(roles(liaisons=OK, leader=REDIRECT, staff=REDIRECT), METHOD),
-    "reporting:open_month": rule(roles(other=REDIRECT, own=REDIRECT, leader=HIDDEN, staff=HIDDEN), METHOD),
+    # 市经信局's June report exists (a redirect to it); 洪山区's does not: its empty form, saved by a POST.
+    "reporting:open_month": rule(roles(other=OK, own=REDIRECT, leader=HIDDEN, staff=HIDDEN),
+                                 roles(other=ACCEPTED, own=REDIRECT, leader=HIDDEN, staff=HIDDEN)),
     "reporting:review": STAFF_PAGE,
     "reporting:approve": action(roles(liaisons=CLOSED, leader=CLOSED, staff=METHOD),
                               roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED | HIDDEN)),

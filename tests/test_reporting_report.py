@@ -1,8 +1,13 @@
 """/reporting/<pk>/ — one unit's monthly report; /reporting/month/<m>/ — opening a month's report."""
 
+from decimal import Decimal
+
+from targets.models import TargetValue
 from tasks import services
 from tasks.models import MonthlyReport
+from tasks.reporting import targets_for_unit
 from tests.reporting_base import ReportingTestCase
+from units.models import AuditEvent
 
 
 class ReportPageTests(ReportingTestCase):
@@ -77,20 +82,54 @@ class ReportPageTests(ReportingTestCase):
 
 
 class OpenMonthTests(ReportingTestCase):
-    def test_it_opens_the_liaisons_own_month(self):
+    def versions(self, unit, month):
+        return {f"t{t.pk}_version": "0" for t in targets_for_unit(self.plan, unit, month)}
+
+    def test_it_shows_the_liaisons_own_month_and_creates_it_on_the_first_save(self):
         self.login(self.jxj_liaison)
         response = self.client.get("/reporting/month/4/?unit=hongshan")  # ?unit= is ignored for liaisons
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "市经信局 2023年4月 · 指标数值")
+        self.assertContains(response, "本月报送尚未建立：保存后即建立草稿")
+        self.assertFalse(MonthlyReport.objects.filter(month=4).exists())  # opening is not saving
+        response = self.client.post("/reporting/month/4/", self.versions(self.jxj, 4))
         report = MonthlyReport.objects.get(unit=self.jxj, month=4)
         self.assertRedirects(response, f"/reporting/{report.pk}/")
-        self.assertFalse(MonthlyReport.objects.filter(unit=self.hongshan, month=4).exists())
-        self.client.get("/reporting/month/4/")
-        self.assertEqual(MonthlyReport.objects.filter(unit=self.jxj, month=4).count(), 1)
+        self.assertEqual(report.status, MonthlyReport.Status.DRAFT)
+        self.assertRedirects(self.client.get("/reporting/month/4/"), f"/reporting/{report.pk}/")
+        self.assertEqual(MonthlyReport.objects.filter(month=4).count(), 1)
 
-    def test_it_lets_staff_open_any_units_month(self):
+    def test_it_lets_staff_open_any_units_month_and_save_its_first_values(self):
         self.login(self.staff)
         response = self.client.get("/reporting/month/5/?unit=jrj")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "武创科技成果转化基金规模")
+        self.assertFalse(MonthlyReport.objects.filter(month=5).exists())
+        data = {**self.versions(self.jrj, 5), f"t{self.fund_size.pk}_value": "9.5"}
+        response = self.client.post("/reporting/month/5/?unit=jrj", data)
         report = MonthlyReport.objects.get(unit=self.jrj, month=5)
         self.assertRedirects(response, f"/reporting/{report.pk}/")
+        self.assertEqual(report.values.get().value, Decimal("9.5"))
+
+    def test_a_refused_first_save_creates_nothing(self):
+        self.login(self.jrj_liaison)
+        events = AuditEvent.objects.count()
+        data = {**self.versions(self.jrj, 5), f"t{self.fund_size.pk}_value": "九亿"}
+        response = self.client.post("/reporting/month/5/", data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "有数值未通过检查，本次没有保存任何修改")
+        self.assertFalse(MonthlyReport.objects.filter(month=5).exists())
+        self.assertFalse(TargetValue.objects.filter(month=5).exists())
+        self.assertEqual(AuditEvent.objects.count(), events)
+
+    def test_a_closed_month_says_so_and_creates_nothing(self):
+        services.close_month(self.plan, 5, self.staff)
+        self.login(self.jrj_liaison)
+        for method in ("get", "post"):
+            response = getattr(self.client, method)("/reporting/month/5/", follow=True)
+            self.assertRedirects(response, "/reporting/")
+            self.assertContains(response, "5月的报送已关闭，不能再填报。")
+        self.assertFalse(MonthlyReport.objects.filter(month=5).exists())
 
     def test_it_refuses_bad_months_groups_and_leaders_creating(self):
         self.login(self.staff)
@@ -100,13 +139,15 @@ class OpenMonthTests(ReportingTestCase):
         self.assertEqual(self.client.get("/reporting/month/5/?unit=nosuch").status_code, 404)
         self.login(self.leader)
         self.assertEqual(self.client.get("/reporting/month/5/?unit=jrj").status_code, 404)
+        self.assertEqual(self.client.post("/reporting/month/5/?unit=jrj").status_code, 404)
         self.assertEqual(self.client.get("/reporting/month/3/?unit=jrj").status_code, 302)
         self.assertFalse(MonthlyReport.objects.filter(month=5).exists())
 
-    def test_it_refuses_outsiders_anonymous_and_post(self):
+    def test_it_refuses_outsiders_anonymous_and_other_methods(self):
         self.assertEqual(self.client.get("/reporting/month/4/").status_code, 302)
         self.login(self.outsider)
         self.assertEqual(self.client.get("/reporting/month/4/").status_code, 403)
+        self.assertEqual(self.client.post("/reporting/month/4/").status_code, 403)
         self.login(self.jxj_liaison)
-        self.assertEqual(self.client.post("/reporting/month/4/").status_code, 405)
+        self.assertEqual(self.client.put("/reporting/month/4/").status_code, 405)
         self.assertFalse(MonthlyReport.objects.filter(month=4).exists())

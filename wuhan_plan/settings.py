@@ -215,15 +215,26 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="武汉市科技局 <
 # Celery: Redis in production; with no broker set, kombu's filesystem transport under var/,
 # so development needs no server at all.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# A web request that queues mail (reminders "send now") must not wait on a broker that is down.
+# It publishes with retry=False (reports.tasks.enqueue_delivery); these make that one connection
+# attempt final and short — kombu would otherwise keep retrying for ~6 s. The message stays
+# pending and the reminder sweep queues it later. Beat and the worker keep Celery's publish retry
+# (task_publish_retry_policy), which reconnects on its own schedule, and the worker's consumer
+# its own reconnection (broker_connection_max_retries).
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 1, minimum=1, maximum=30)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,  # the publishing connection (kombu's default_channel): no retry of its own
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,  # Redis: a host that does not answer
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery-queue"
     _queue_dir.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS.update({
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         # kombu would otherwise put its broadcast ("control") files in the working directory.
         "control_folder": str(VAR_DIR / "celery-control"),
-    }
+    })
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -292,7 +303,12 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG and not TESTING)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
+# Whose X-Forwarded-Proto gunicorn believes (gunicorn.conf.py): nobody's unless a proxy is declared.
+# gunicorn's own default trusts the loopback, so without this a local client's header made
+# plain-HTTP requests https to Django even with BEHIND_HTTPS_PROXY off.
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"]) if BEHIND_HTTPS_PROXY else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

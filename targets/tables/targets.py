@@ -102,25 +102,22 @@ class TargetTable(Table):
     def render_target(self, record):
         return target_text(record.target)
 
-    def render_value(self, record):
-        standing = record
-        if standing.value is None:
-            return "—"
-        text = self._word(VALUE_WORDING) % {
-            "value": format_number(standing.value), "unit": record.target.unit_of_measure, "month": standing.value_month,
+    def _value_text(self, standing):
+        return self._word(VALUE_WORDING) % {
+            "value": format_number(standing.value), "unit": standing.target.unit_of_measure, "month": standing.value_month,
         }
-        if standing.missing_label:
-            return format_html('{} <span class="flag-missing">{}</span>', text, standing.missing_label)
-        return text
+
+    def render_value(self, record):
+        if record.value is None:
+            return "—"
+        if record.missing_label:
+            return format_html('{} <span class="flag-missing">{}</span>', self._value_text(record), record.missing_label)
+        return self._value_text(record)
 
     def value_value(self, record):
-        standing = record
-        if standing.value is None:
+        if record.value is None:
             return "—"
-        text = self._word(VALUE_WORDING) % {
-            "value": format_number(standing.value), "unit": record.target.unit_of_measure, "month": standing.value_month,
-        }
-        return f"{text} {standing.missing_label}".strip()
+        return f"{self._value_text(record)} {record.missing_label}".strip()
 
     def render_completion(self, record):
         return completion_text(record)

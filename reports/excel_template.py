@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reports.exports import HEADER_FILL, workbook_bytes, write_cell
+from targets.exports import HEADER_FILL, workbook_bytes, write_cell
 from targets.models import TargetValue
 from tasks.models import ProgressReport
 from tasks.reporting import targets_for_unit, tasks_for_unit

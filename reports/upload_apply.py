@@ -28,7 +28,6 @@ from tasks.services import EditConflict, NotEditable, get_or_create_report, save
 from units.access import is_staff, unit_of
 from units.models import Unit
 
-
 # Checking against the database, and saving --------------------------------------------------
 
 

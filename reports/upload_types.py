@@ -7,7 +7,6 @@ from openpyxl.utils import get_column_letter
 
 from reports.excel_template import PROGRESS_COLUMNS, PROGRESS_SHEET, VALUE_COLUMNS, VALUES_SHEET, _column_of
 
-
 # Errors -------------------------------------------------------------------------------------
 
 

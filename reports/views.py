@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reports.exports import xlsx_response
 from reports.forms import TemplateForm, UploadForm
 from reports.upload import (
     UploadRejected,
@@ -23,6 +22,7 @@ from reports.upload import (
     template_filename,
 )
 from reports.workbook import build_quarterly_workbook, quarter_label, quarter_months, quarterly_filename
+from targets.exports import xlsx_response
 from tasks.models import Plan
 from units.access import is_staff, reads_everything, role_of, unit_of
 from units.audit import record

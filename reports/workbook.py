@@ -12,7 +12,7 @@ repeated on every page):
 
 Figures come from the stored standings (targets/standing_queries.py, approved values only) and the reporting
 states from `tasks.reporting`: the same numbers and words the dashboard shows. Every cell is
-written through `reports.exports.write_cell`, so typed text never becomes a formula.
+written through `targets.exports.write_cell`, so typed text never becomes a formula.
 
 The data are read in reports/workbook_data.py, the sheets written in reports/workbook_sheets.py
 with the layout and formats of reports/workbook_format.py; this module puts them together and
@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 
-from reports.exports import excel_safe, workbook_bytes
 from reports.workbook_data import (  # noqa: F401  (part of this module's API)
     VISIBLE_REPORT_STATUSES,
     QuarterData,
@@ -45,6 +44,7 @@ from reports.workbook_sheets import (
     _targets_sheet,
     _tasks_sheet,
 )
+from targets.exports import excel_safe, workbook_bytes
 
 
 def quarter_label(plan, quarter):

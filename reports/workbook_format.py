@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from reports.exports import HEADER_FILL, display_width, write_cell
+from targets.exports import HEADER_FILL, display_width, write_cell
 from targets.progress import Status
 from tasks.models import ProgressReport
 from tasks.reporting import SubmissionState

@@ -11,7 +11,6 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.exports import HEADER_FILL, write_cell
 from reports.workbook_data import VISIBLE_REPORT_STATUSES
 from reports.workbook_format import (
     BOLD,
@@ -31,13 +30,13 @@ from reports.workbook_format import (
     status_cell,
 )
 from targets.expected_path import time_progress
+from targets.exports import HEADER_FILL, write_cell
 from targets.forecast_figures import points_wording
 from targets.progress import STATUS_ORDER, Status
 from targets.task_status import latest_self_statuses, task_statuses
 from tasks.models import ProgressReport, Section, TaskAssignment
 from tasks.reporting import submission_state
 from units.models import Unit
-
 
 # Grouping targets ---------------------------------------------------------------------------
 

@@ -165,7 +165,7 @@ class GetNeverWritesTests(SweepFixture):
         failures, requested, followed = [], {}, set()
         queue = self.urls()
         before = row_counts()
-        with mock.patch("units.views_accounts._check_worker"):  # no Celery worker in tests
+        with mock.patch("wuhan_plan.health._check_worker"):  # no Celery worker in tests
             while queue:
                 url = queue.pop(0)
                 if url in requested:

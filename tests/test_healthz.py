@@ -41,7 +41,7 @@ class HealthzTests(TestCase):
             self.assertNotIn(secret, body)
 
     def test_it_answers_503_when_the_database_fails(self):
-        with mock.patch("units.views_accounts._check_database", side_effect=Exception("password=hunter2")), \
+        with mock.patch("wuhan_plan.health._check_database", side_effect=Exception("password=hunter2")), \
                 mock.patch.object(app.control, "ping", return_value=[{"w": {"ok": "pong"}}]):
             response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 503)

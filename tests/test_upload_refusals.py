@@ -91,7 +91,7 @@ class FormulaTests(RefusalTestCase):
         )
 
     def test_text_that_only_looks_like_a_formula_is_text(self):
-        # What the system writes itself (reports/exports.write_cell): a string cell, saved as typed.
+        # What the system writes itself (targets/exports.write_cell): a string cell, saved as typed.
         wb = self.filled(values={"T10": {"F": 520}})
         cell = wb[VALUES_SHEET][f"G{row_of(wb[VALUES_SHEET], 'T10')}"]
         cell.value = "=合计数见附表"

@@ -7,8 +7,8 @@ fails for everyone), bidi overrides (U+202E makes "gpj.exe" read as "exe.jpg") a
 characters (two texts that look the same but are not). Tab, newline and carriage return stay.
 
 Exports cannot rely on this alone — rows stored before the check, or written by the admin, may
-still hold such characters — so reports.exports strips what an xlsx cell cannot hold at the one
-point where cells are written (`reports.exports.excel_safe`).
+still hold such characters — so targets.exports strips what an xlsx cell cannot hold at the one
+point where cells are written (`targets.exports.excel_safe`).
 """
 
 import re

@@ -12,8 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
-from django.http import JsonResponse
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -261,48 +260,3 @@ def account_reset_password(request, pk):
         "password": "reset", "must_change_password": True, "otp_devices_removed": removed_devices,
     })
     return _password_page(request, account, password, created=False)
-
-
-# --- health -----------------------------------------------------------------------------
-
-def _check_database():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-
-
-def _check_broker():
-    from kombu import Connection
-
-    with Connection(
-        settings.CELERY_BROKER_URL,
-        connect_timeout=1,
-        transport_options=getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}),
-    ) as conn:
-        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
-
-
-def _check_worker():
-    from wuhan_plan.celery import app
-
-    replies = app.control.ping(timeout=1.0)
-    if not replies:
-        raise RuntimeError("no worker answered")
-
-
-@never_cache
-@require_GET
-def healthz(request):
-    """For monitoring: the database, the broker and a worker. Names and ok/error only — no
-    addresses, passwords or exception text in the body."""
-    checks = {}
-    for name, check in (("database", _check_database), ("broker", _check_broker), ("worker", _check_worker)):
-        if name == "worker" and checks.get("broker") != "ok":
-            checks[name] = "error"
-            continue
-        try:
-            check()
-            checks[name] = "ok"
-        except Exception:
-            checks[name] = "error"
-    healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from units import views_accounts
+from wuhan_plan import health
 
 admin.site.site_header = "武汉市科技创新工作要点调度系统 · 管理"
 admin.site.site_title = "调度系统管理"
@@ -16,6 +16,6 @@ urlpatterns = [
     path("reporting/", include("tasks.urls_reporting")),
     path("reports/reminders/", include("reports.urls_reminders")),
     path("reports/", include("reports.urls")),
-    path("healthz", views_accounts.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

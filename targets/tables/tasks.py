@@ -1,4 +1,4 @@
-"""Tables of the task pages (/tasks/, /tasks/<n>/); exported as xlsx through reports.exports."""
+"""Tables of the task pages (/tasks/, /tasks/<n>/); exported as xlsx through targets.exports."""
 
 import django_tables2 as tables
 from django.urls import reverse

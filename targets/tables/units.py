@@ -1,4 +1,4 @@
-"""Tables of the unit pages (/units/, /units/<code>/); exported as xlsx through reports.exports."""
+"""Tables of the unit pages (/units/, /units/<code>/); exported as xlsx through targets.exports."""
 
 import django_tables2 as tables
 from django.urls import reverse

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from reports.exports import export_table
 from targets import charts
 from targets.asof import as_of_month
 from targets.dashboard import current_plan, late_units, page_context, status_cards
+from targets.exports import export_table
 from targets.models import Status, TargetStanding
 from targets.standing_queries import (
     behind_tasks,

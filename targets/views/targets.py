@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
-from reports.exports import export_table
 from targets import charts
 from targets.asof import as_of_month
 from targets.dashboard import current_plan, page_context, status_cards
+from targets.exports import export_table
 from targets.filtersets import TargetFilterSet
 from targets.models import Target, TargetStanding, TargetValue
 from targets.numbers import format_number

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from reports.exports import export_table
 from targets import charts
 from targets.asof import as_of_month
 from targets.dashboard import current_plan, open_coordination_counts, page_context
+from targets.exports import export_table
 from targets.models import Status, TaskStanding
 from targets.standing_queries import target_standings, task_standings
 from targets.tables.targets import TargetTable

@@ -155,6 +155,21 @@ def _unit_opened(request, plan, month):
     return unit
 
 
+def _create_with_values(request, form, unsaved):
+    """The month's draft, created with the form's values in one transaction — both or neither
+    (None, the errors on the form)."""
+    with transaction.atomic():
+        form.report = services.get_or_create_report(unsaved.plan, unsaved.unit, unsaved.month)
+        changed = form.save(request.user, request)
+        if changed is None:
+            transaction.set_rollback(True)  # the draft goes with the refused values
+            return None
+    messages.success(request, _("已建立本月报送草稿。"))
+    if changed:
+        messages.success(request, _("已保存 %(n)d 项指标数值。") % {"n": changed})
+    return form.report
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def open_month(request, month):
@@ -176,16 +191,9 @@ def open_month(request, month):
         return redirect(back)
     form = ReportValuesForm(request.POST if request.method == "POST" else None, **_values_form_kwargs(unsaved))
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.report = services.get_or_create_report(plan, unit, month)
-            changed = form.save(request.user, request)
-            if changed is None:
-                transaction.set_rollback(True)  # the draft goes with the refused values
-        if changed is not None:
-            messages.success(request, _("已建立本月报送草稿。") + (
-                _("已保存 %(n)d 项指标数值。") % {"n": changed} if changed else ""
-            ))
-            return redirect(_report_url(form.report))
+        report = _create_with_values(request, form, unsaved)
+        if report is not None:
+            return redirect(_report_url(report))
     context = {"report": unsaved, "form": form, "back_url": back}
     return render(request, "reporting/values_form.html", context, status=409 if form.conflict else 200)
 

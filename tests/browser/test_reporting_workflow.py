@@ -140,9 +140,17 @@ class ReportingWorkflowInBrowserTest(ChromiumTestCase):
         self.assertIn("4 项指标，2 项重点任务", home)
         self.assertIn("已审核", self.month_row().locator("xpath=preceding-sibling::tr[1]").inner_text())  # November, demo
 
-        # 2. It opens December: an empty draft of its own unit, with only its targets and tasks.
+        # 2. It opens December: the empty values form of its own unit, and nothing is stored until it
+        #    saves (opening a month is a GET); the first save creates the draft.
         self.click(self.month_row().locator("a", has_text="填报"))
+        self.assertTrue(self.page.url.endswith(f"/reporting/month/{MONTH}/"), self.page.url)
+        self.assertFalse(MonthlyReport.objects.filter(plan=self.plan, unit=self.unit, month=MONTH).exists())
+        self.assertIn("12月 · 指标数值", self.text("main h1"))
+        self.assertIn("本月报送尚未建立", self.text())
+        self.assertEqual(self.page.locator("#values-form tbody tr").count(), 4)
+        self.click(self.page.locator("form button.primary", has_text="保存草稿"))
         self.assertRegex(self.page.url, r"/reporting/\d+/$")
+        self.assertIn("已建立本月报送草稿", self.messages())
         report = MonthlyReport.objects.get(plan=self.plan, unit=self.unit, month=MONTH)
         self.assertIn("市地方金融局 2023年12月报送", self.text("main h1"))
         self.assertEqual(self.report_status(), "草稿")

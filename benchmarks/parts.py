@@ -10,9 +10,17 @@ from unittest import mock
 from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from benchmarks.management.commands.generate_scale_data import delete_synthetic_plans
+from reporting.services import approve_reports, get_or_create_report, reopen_report
+from reports import reminders
+from reports.models import ReminderMessage
+from reports.workbook import build_quarterly_workbook
+from targets.asof import default_month
 from tasks.models import MonthlyReport, Plan
+from tasks.reporting import reporting_units
+from units.accounts import create_account
 from units.models import Membership, Unit
 
 APPROVAL_LIMIT_MS = 200  # approve + standings, real plan
@@ -37,7 +45,7 @@ class BenchPartsMixin:
     # --- an approval's write path -----------------------------------------------------------
 
     def bench_approval(self, name, plan):
-        """tasks.services.approve_reports of one submitted 市科技局 report: the approval and the
+        """reporting.services.approve_reports of one submitted 市科技局 report: the approval and the
         standings refresh of the unit's targets and tasks, as the review page does it.
 
         Each run puts the report back in the submitted state (untimed: the latest approved one is
@@ -45,11 +53,6 @@ class BenchPartsMixin:
         form's completeness check) and times the approval alone. With no approved report, the
         unit's report of the default month is used.
         """
-        from django.utils import timezone
-
-        from targets.asof import default_month
-        from tasks.services import approve_reports, get_or_create_report, reopen_report
-
         label = "approve a report (+ standings)"
         staff = self.personas["staff"]
         unit = Unit.objects.filter(code=APPROVAL_UNIT).first()
@@ -101,8 +104,6 @@ class BenchPartsMixin:
 
     def bench_workbook(self, name, plan):
         label = "quarterly workbook"
-        from reports.workbook import build_quarterly_workbook
-
         quarter = self.latest_quarter(plan)
         try:
             median, longest, queries = self.time_call(lambda: build_quarterly_workbook(plan, quarter), warmup=1)
@@ -129,9 +130,6 @@ class BenchPartsMixin:
         run_now is the fan-out done in one process (what `send_reminders` does, and what the
         Celery fan-out plus its per-message deliveries add up to), mail going to locmem.
         """
-        from reports import reminders
-        from reports.models import ReminderMessage
-
         label = f"reminders ×{REMINDER_RECIPIENTS}"
         kind = ReminderMessage.Kind.MONTHLY_NOTICE
         period = reminders.month_period(plan.year, self.latest_quarter(plan) * 3)
@@ -172,9 +170,6 @@ class BenchPartsMixin:
 
     def add_reminder_recipients(self, plan, existing):
         """Liaisons with email addresses over the plan's reporting units, up to 200 recipients in all."""
-        from tasks.reporting import reporting_units
-        from units.accounts import create_account
-
         units = list(reporting_units(plan).order_by("position", "code")) or list(Unit.objects.all())
         for index in range(max(0, REMINDER_RECIPIENTS - existing)):
             unit = units[index % len(units)]

@@ -1,0 +1,1 @@
+"""Monthly reporting: the write path, its forms and pages (see apps.py)."""

@@ -11,7 +11,7 @@ The upload goes through three steps, shared by /reports/upload/ and `manage.py i
    character units/text.py refuses. It returns the rows as plain JSON-able data.
 2. `check_upload(parsed, user, ...)` checks it against the database (the user's unit, the
    month's state, each row's target or task) and then runs the whole save through
-   `tasks.services` inside a transaction that is always rolled back — so the preview shows
+   `reporting.services` inside a transaction that is always rolled back — so the preview shows
    exactly what a confirm would save, and every row's error (with sheet, row and column) is
    collected at once. It returns an `UploadPreview` whose `payload` the caller keeps server-side.
 3. `apply_upload(payload, user)` saves the same rows through the same services in one

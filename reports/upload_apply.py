@@ -1,5 +1,5 @@
 """Steps 2 and 3 of an upload (see reports/upload.py): check a parsed template against the
-database and preview it, then save it — both through `tasks.services`, row by row."""
+database and preview it, then save it — both through `reporting.services`, row by row."""
 
 from dataclasses import dataclass
 
@@ -24,7 +24,7 @@ from targets.models import TargetValue
 from targets.numbers import format_number
 from tasks.models import MonthlyReport, Plan, ProgressReport
 from tasks.reporting import month_is_closed, targets_for_unit, tasks_for_unit
-from tasks.services import EditConflict, NotEditable, get_or_create_report, save_progress, save_target_value
+from reporting.services import EditConflict, NotEditable, get_or_create_report, save_progress, save_target_value
 from units.access import is_staff, unit_of
 from units.models import Unit
 

@@ -1,8 +1,6 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from tasks.signals import plan_data_changed
-
 from tasks.models import (
     EvidenceFile,
     MonthlyReport,
@@ -13,6 +11,7 @@ from tasks.models import (
     Task,
     TaskAssignment,
 )
+from tasks.signals import plan_data_changed
 
 
 class RefreshesStandings:

@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from units.access import ScopedQuerySet
+from units.access import ScopedQuerySet, editable_unit_ids, is_staff
 from units.models import Unit
 
 MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
@@ -65,8 +64,6 @@ class Section(models.Model):
 
 class TaskQuerySet(ScopedQuerySet):
     def editable_by(self, user):
-        from units.access import editable_unit_ids, is_staff
-
         if is_staff(user):
             return self
         return self.filter(assignments__unit_id__in=editable_unit_ids(user)).distinct()

@@ -14,7 +14,7 @@ from targets.asof import default_month
 from targets.models import Target, TargetStanding
 from tasks.models import MonthlyReport, Plan, ProgressReport
 from tasks.reporting import tasks_for_unit
-from tasks.services import approve_reports
+from reporting.services import approve_reports
 from units.models import Unit
 
 TODAY = datetime.date(2026, 12, 1)

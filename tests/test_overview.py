@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from targets.models import Target
 from tasks.models import MonthlyReport, Task
-from tasks.services import approve_reports, reopen_report
+from reporting.services import approve_reports, reopen_report
 from tests import dashboard_seed
 from tests.personas import PersonasTestCase
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from reports.upload import PROGRESS_SHEET, VALUES_SHEET
 from targets.models import TargetValue
 from targets.standing_store import refresh_plan
-from tasks import services
+from reporting import services
 from tasks.models import MonthlyReport, ProgressReport
 from tests.test_upload import UploadTestCase, database_state, row_of, workbook_bytes
 from units.models import AuditEvent

@@ -6,7 +6,7 @@ import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tasks import services
+from reporting import services
 from tasks.models import EvidenceFile
 from tests.reporting_base import ReportingTestCase
 

@@ -6,7 +6,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tasks import services
+from reporting import services
 from tests.reporting_base import ReportingTestCase
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))

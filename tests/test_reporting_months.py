@@ -1,6 +1,6 @@
 """/reporting/months/ — bureau staff close and open reporting months."""
 
-from tasks import services
+from reporting import services
 from tasks.models import ReportingMonthClosure
 from tests.reporting_base import ReportingTestCase
 from units.models import AuditEvent

@@ -4,7 +4,7 @@ import datetime
 
 import time_machine
 
-from tasks import services
+from reporting import services
 from tasks.models import MonthlyReport
 from tests.reporting_base import ReportingTestCase
 

@@ -1,6 +1,6 @@
 """/reporting/<pk>/tasks/<number>/ — a unit's monthly progress on one task."""
 
-from tasks import services
+from reporting import services
 from tasks.models import ProgressReport
 from tests.reporting_base import ReportingTestCase
 

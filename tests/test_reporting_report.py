@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from targets.models import TargetValue
-from tasks import services
+from reporting import services
 from tasks.models import MonthlyReport
 from tasks.reporting import targets_for_unit
 from tests.reporting_base import ReportingTestCase

@@ -2,7 +2,7 @@
 
 from django.core import mail
 
-from tasks import services
+from reporting import services
 from tasks.models import MonthlyReport
 from tests.reporting_base import ReportingTestCase
 

@@ -1,4 +1,4 @@
-"""tasks.services: the workflow of a monthly report and the rules every change follows."""
+"""reporting.services: the workflow of a monthly report and the rules every change follows."""
 
 import datetime
 from decimal import Decimal
@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from targets.models import TargetValue
-from tasks import services
+from reporting import services
 from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure
 from tests.reporting_base import ReportingTestCase
 from units.models import AuditEvent

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from targets.models import TargetValue
-from tasks import services
+from reporting import services
 from tests.reporting_base import ReportingTestCase
 
 

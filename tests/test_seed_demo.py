@@ -12,7 +12,7 @@ from targets.models import TargetValue
 from targets.models import Status, TargetStanding
 from tasks.models import MonthlyReport, ProgressReport
 from tasks.reporting import reporting_units
-from tasks.management.commands.seed_demo import DEFAULT_PASSWORD
+from reporting.management.commands.seed_demo import DEFAULT_PASSWORD
 from units.access import is_staff
 from units.models import Membership
 

@@ -16,7 +16,7 @@ from targets.standing_store import stored_differences
 from targets.year_start import YearStartForm, set_year_start
 from tasks.models import MonthlyReport, ProgressReport
 from tasks.reporting import tasks_for_unit
-from tasks.services import approve_reports, reopen_report
+from reporting.services import approve_reports, reopen_report
 from tasks.signals import approved_data_changed, plan_data_changed
 from tests import dashboard_seed
 from tests.personas import PersonasTestCase

@@ -3,7 +3,7 @@ import re
 from django.urls import reverse
 
 from tasks.models import MonthlyReport, Task
-from tasks.services import approve_reports, reopen_report
+from reporting.services import approve_reports, reopen_report
 from tests import dashboard_seed
 from tests.personas import PersonasTestCase
 

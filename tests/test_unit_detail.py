@@ -8,7 +8,7 @@ from django.urls import reverse
 from targets.models import Target
 from targets.standing_store import refresh_plan
 from tasks.models import MonthlyReport
-from tasks.services import approve_reports, reopen_report
+from reporting.services import approve_reports, reopen_report
 from tests import dashboard_seed
 from tests.personas import PersonasTestCase
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from reports.upload import MARKER_SHEET, PROGRESS_SHEET, VALUES_SHEET
 from targets.models import Target, TargetValue
-from tasks import services
+from reporting import services
 from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure
 from tests.personas import PASSWORD, PersonasTestCase
 from units.accounts import create_account

@@ -8,7 +8,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from reports.upload import MARKER_SHEET, PROGRESS_SHEET, VALUES_SHEET
 from targets.models import TargetValue
-from tasks import services
+from reporting import services
 from tests.test_upload import UploadTestCase, database_state, row_of, workbook_bytes
 from units.models import AuditEvent
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "units",
     "tasks",
     "targets",
+    "reporting",
     "reports",
 ]
 # The benchmark tools (bench, loadtest, generate_scale_data) are for development machines only.

@@ -13,7 +13,7 @@ urlpatterns = [
     path("targets/", include("targets.urls.targets")),
     path("tasks/", include("targets.urls.tasks")),
     path("units/", include("targets.urls.units")),
-    path("reporting/", include("tasks.urls_reporting")),
+    path("reporting/", include("reporting.urls")),
     path("reports/reminders/", include("reports.urls_reminders")),
     path("reports/", include("reports.urls")),
     path("healthz", health.healthz, name="healthz"),

@@ -18,7 +18,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from targets.models import TargetValue
-from tasks.management.commands.seed_demo import DEFAULT_PASSWORD
+from reporting.management.commands.seed_demo import DEFAULT_PASSWORD
 from tasks.models import MonthlyReport, Plan, ProgressReport
 from tests.browser.base import SCREENSHOT_DIR, ChromiumTestCase
 from units.models import Unit

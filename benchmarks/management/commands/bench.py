@@ -54,12 +54,13 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, include, path, reverse
 
-from targets.asof import default_month
 from benchmarks.parts import BENCH_PREFIX, BenchPartsMixin, PageError
-from targets.models import Status, Target
+from targets.asof import default_month
+from targets.models import Status, Target, TargetValue
 from targets.views.targets import TARGETS_PER_PAGE
-from tasks.models import MonthlyReport, Plan
+from tasks.models import MonthlyReport, Plan, ProgressReport
 from units.access import require_role
+from units.accounts import create_account
 from units.models import Membership, Unit
 from units.signals import SESSION_HAS_OTP_DEVICE
 
@@ -219,8 +220,6 @@ class Command(BenchPartsMixin, BaseCommand):
     def make_personas(self):
         """A leader, a staff member of 市科技局 and a 市经信局 liaison, committed for this run, each
         with a session made directly (a login would append an audit event for good)."""
-        from units.accounts import create_account
-
         get_user_model().objects.filter(username__startswith=BENCH_PREFIX).delete()  # an interrupted run
         kjj = Unit.objects.filter(code="kjj").first()
         liaison_unit = Unit.objects.filter(code="jxj").first() or Unit.objects.exclude(kind=Unit.Kind.GROUP).first()
@@ -424,9 +423,6 @@ class Command(BenchPartsMixin, BaseCommand):
             self.bench_reminders(name, plan)
 
     def describe(self, name, plan):
-        from targets.models import TargetValue
-        from tasks.models import ProgressReport
-
         approved = MonthlyReport.objects.filter(plan=plan, status=MonthlyReport.Status.APPROVED)
         values = TargetValue.objects.filter(report__in=approved).count()
         progress = ProgressReport.objects.filter(report__in=approved).count()

@@ -27,8 +27,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from targets.models import Target, TargetStanding, TargetValue, TaskStanding
 from targets.expected_path import expected_value_for
+from targets.models import Target, TargetStanding, TargetValue, TaskStanding
 from targets.standing_store import refresh_plan
 from tasks.calendar import is_late
 from tasks.models import MonthlyReport, Plan, ProgressReport, Section, Task, TaskAssignment

@@ -1,7 +1,7 @@
 """python manage.py import_progress FILE --month 2023-05 --unit CODE [--user USERNAME] [--dry-run]
 
 The command-line twin of /reports/upload/: the same checks, the same preview, the same saves
-through tasks.services. On any error it prints every one (sheet, row, column) and exits
+through reporting.services. On any error it prints every one (sheet, row, column) and exits
 non-zero, having saved nothing.
 """
 

@@ -1,7 +1,7 @@
 """The bureau's side of monthly reporting: the review queue, approving, returning and reopening
 reports, the month × unit grid, a report's version history and restore, and closing months.
 
-Reports are looked up as in tasks/views_reporting.py (another unit's report is a 404); only
+Reports are looked up as in reporting/views/entry.py (another unit's report is a 404); only
 bureau staff change anything here.
 """
 
@@ -16,14 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from reporting import change_log
-from targets.models import TargetValue
-from tasks import services
-from tasks.forms import ReasonForm
-from tasks.calendar import due_date
-from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure
-from tasks.reporting import SubmissionState, local_today, reporting_units, submission_state
-from tasks.views_reporting import (
+from reporting import change_log, services
+from reporting.forms import ReasonForm
+from reporting.views.entry import (
     MONTHS,
     _current_plan,
     _detail_context,
@@ -31,8 +26,11 @@ from tasks.views_reporting import (
     _get_rw_report_for_user,
     _report_url,
 )
+from targets.models import TargetValue
+from tasks.calendar import due_date
+from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure
+from tasks.reporting import SubmissionState, local_today, reporting_units, submission_state
 from units.access import is_staff, reads_everything, require_role, require_staff
-
 
 # Review
 

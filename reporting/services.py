@@ -20,7 +20,7 @@ from targets.validation import clean_target_value
 from tasks.calendar import is_late
 from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure
 from tasks.reporting import can_edit_report, targets_for_unit, tasks_for_unit
-from tasks.signals import approved_data_changed
+from tasks.signals import approved_data_changed, report_returned
 from units.access import is_staff
 from units.audit import record
 from units.models import AuditEvent
@@ -358,14 +358,7 @@ def approve_reports(reports, user, request=None):
 
 
 def _notify_returned(report, reason, reopened=False):
-    recipient = report.submitted_by
-    if recipient is None or not recipient.email:
-        return
-    from reports.emails import send_email
-
-    context = {"report": report, "unit": report.unit, "month": report.month, "year": report.plan.year,
-               "reason": reason, "reopened": reopened, "recipient": recipient, "pk": report.pk}
-    transaction.on_commit(lambda: send_email("report-returned", context, [recipient.email]))
+    report_returned.send(sender=MonthlyReport, report=report, reason=reason, reopened=reopened)
 
 
 def _clean_reason(reason):

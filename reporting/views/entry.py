@@ -2,7 +2,7 @@
 
 Every report is looked up through `MonthlyReport.objects.for_user` (another unit's report is a
 404) and every change is allowed by `tasks.reporting.can_edit_report` (else 403) and made by
-`tasks.services`. The bureau's review, grid, history and months are in tasks/views_review.py.
+`reporting.services`. The bureau's review, grid, history and months are in reporting/views/review.py.
 """
 
 from django.contrib import messages
@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reporting import services
+from reporting.evidence import delete_evidence, store_evidence
+from reporting.forms import EvidenceForm, ProgressForm, ReasonForm, ReportValuesForm
 from targets.models import TargetValue
 from targets.numbers import format_number
 from targets.progress import Status, status_for
-from tasks import services
-from tasks.evidence import delete_evidence, store_evidence
-from tasks.forms import EvidenceForm, ProgressForm, ReasonForm, ReportValuesForm
 from tasks.calendar import due_date
 from tasks.models import EvidenceFile, MonthlyReport, Plan, ProgressReport, ReportingMonthClosure
 from tasks.reporting import (

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from tasks import views_reporting as views
-from tasks import views_review
+from reporting.views import entry as views
+from reporting.views import review as views_review
 
 app_name = "reporting"
 urlpatterns = [

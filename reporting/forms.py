@@ -1,17 +1,17 @@
-"""Forms of the monthly reporting pages. They validate and display; saving goes through tasks.services."""
+"""Forms of the monthly reporting pages. They validate and display; saving goes through reporting.services."""
 
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from reporting import services
+from reporting.evidence import ACCEPT, check_upload
 from targets.numbers import format_number
 from targets.validation import clean_target_value
-from tasks import services
-from tasks.evidence import ACCEPT, check_upload
 from tasks.models import ProgressReport
 from units.text import validate_plain_text
 

@@ -19,12 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from targets.models import Target, TargetValue
 from targets.expected_path import expected_value_for
-from tasks.signals import plan_data_changed
+from targets.models import Target, TargetValue
 from tasks.calendar import due_date, is_late
 from tasks.models import MonthlyReport, Plan, ProgressReport, TaskAssignment
 from tasks.reporting import reporting_units
+from tasks.signals import plan_data_changed
 from units.accounts import create_account, grant_role_access
 from units.audit import record
 from units.models import AuditEvent, Membership, Unit

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reports import workbook
 from reports.emails import build_email
 from reports.models import ReminderMessage
 from reports.reminder_calendar import month_period, plan_for
@@ -315,19 +316,12 @@ def _summary_context(plan, period):
     }
 
 
-def _workbook_module():
-    from reports import workbook  # written alongside this module (issue 5)
-
-    return workbook
-
-
 def _quarterly_context(plan, period):
-    items = list(_workbook_module().coordination_items(plan, period.months))
+    items = list(workbook.coordination_items(plan, period.months))
     return {"coordination_items": items, "link": _absolute(reverse("reports:index"))}
 
 
 def quarterly_attachment(plan, period):
-    workbook = _workbook_module()
     content = workbook.build_quarterly_workbook(plan, period.quarter)
     return (workbook.quarterly_filename(plan, period.quarter), content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -14,9 +14,10 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from targets.expected_path import baseline_of, expected_value_for
-from targets.numbers import format_number
 from targets.forecast import forecast_path
 from targets.forecast_figures import points_wording
+from targets.models import Target
+from targets.numbers import format_number
 from targets.progress import Status
 from tasks.reporting import SubmissionState
 
@@ -210,8 +211,6 @@ class _HoverWords:
     """The hover texts' wording, translated once per figure rather than once per target."""
 
     def __init__(self):
-        from targets.models import Target
-
         self.target = _("目标：%(cmp)s %(value)s%(unit)s")
         self.latest = _("最新值（%(month)s月）：%(value)s%(unit)s")
         self.completion = _("完成率：%(c)s%%")

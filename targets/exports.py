@@ -17,6 +17,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from units.audit import record
+from units.models import AuditEvent
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FONT = Font(bold=True)
@@ -98,8 +101,5 @@ def table_to_xlsx(table, title):
 
 def export_table(request, table, filename, title):
     """NetBox's ?export= pattern: the same table, as xlsx."""
-    from units.audit import record
-    from units.models import AuditEvent
-
     record(AuditEvent.Action.EXPORT, request=request, object_repr=filename)
     return xlsx_response(table_to_xlsx(table, title), filename)

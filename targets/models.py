@@ -10,9 +10,8 @@ from simple_history.models import HistoricalRecords
 from targets.forecast_figures import Forecast, points_wording
 from targets.numbers import format_number
 from tasks.models import MONTH_VALIDATORS, MonthlyReport, Plan, Section, Task
-from units.access import ScopedQuerySet
+from units.access import ScopedQuerySet, editable_unit_ids, is_staff
 from units.models import Unit
-
 
 # Months between two due periods of each reporting frequency.
 DUE_MONTH_STEP = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
@@ -22,8 +21,6 @@ SUFFIX_WORDINGS = {"以上", "左右", "以内", "以下"}
 
 class TargetQuerySet(ScopedQuerySet):
     def editable_by(self, user):
-        from units.access import editable_unit_ids, is_staff
-
         if is_staff(user):
             return self
         return self.filter(reporting_unit_id__in=editable_unit_ids(user))

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
+from units.models import Membership
+
 
 def membership_of(user):
     if not getattr(user, "is_authenticated", False):
@@ -25,8 +27,6 @@ def membership_of(user):
 
 
 def role_of(user):
-    from units.models import Membership
-
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return Membership.Role.STAFF
     membership = membership_of(user)
@@ -34,14 +34,10 @@ def role_of(user):
 
 
 def is_staff(user):
-    from units.models import Membership
-
     return role_of(user) == Membership.Role.STAFF
 
 
 def is_leader(user):
-    from units.models import Membership
-
     return role_of(user) == Membership.Role.LEADER
 
 
@@ -61,8 +57,6 @@ def unit_of(user):
 
 def editable_unit_ids(user):
     """The user's own unit and the groups it belongs to (cached on the user object)."""
-    from units.models import Membership
-
     cached = getattr(user, "_editable_unit_ids", None)
     if cached is not None:
         return cached
@@ -121,8 +115,6 @@ def can_manage_account(user, account):
     staff could reset a superuser's password and sign in to /admin/ with its full rights.
     Whether one may act on one's own account is the caller's question (it has its own pages).
     """
-    from units.models import Membership
-
     if not is_staff(user):
         return False
     if user.is_superuser and user.is_active:
@@ -135,8 +127,6 @@ def can_manage_account(user, account):
 
 def roles_user_may_create(user):
     """The roles of the accounts `user` may create: a superuser any, bureau staff liaisons and leaders."""
-    from units.models import Membership
-
     if getattr(user, "is_superuser", False) and user.is_active:
         return list(Membership.Role)
     return [Membership.Role.LIAISON, Membership.Role.LEADER] if is_staff(user) else []

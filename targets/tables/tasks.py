@@ -8,6 +8,7 @@ from django.utils.translation import pgettext
 
 from targets.progress import STATUS_ORDER, Status
 from targets.tables.targets import status_html
+from tasks.models import MonthlyReport, ProgressReport
 from wuhan_plan.tables import Table
 
 
@@ -84,8 +85,6 @@ class ProgressTable(Table):
         """Choice labels and the month wording, translated once per table rather than once per row."""
         labels = self.__dict__.get("_label_cache")
         if labels is None:
-            from tasks.models import MonthlyReport, ProgressReport
-
             labels = self._label_cache = {
                 "month": str(_("%(m)s月")),
                 "report": {value: str(label) for value, label in MonthlyReport.Status.choices},

@@ -3,13 +3,16 @@ fan-out, and the query comparisons 1 year / 10 years and 43 / 774 targets
 (benchmarks/management/commands/bench.py). Each runs inside a transaction the command rolls back."""
 
 import contextlib
+import os
 import statistics
 import time
 from unittest import mock
 
 from django.core import mail
 from django.db import connection, transaction
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks.management.commands.generate_scale_data import delete_synthetic_plans
@@ -18,10 +21,54 @@ from reports import reminders
 from reports.models import ReminderMessage
 from reports.workbook import build_quarterly_workbook
 from targets.asof import default_month
+from targets.models import Status, Target
+from targets.views.targets import TARGETS_PER_PAGE
 from tasks.models import MonthlyReport, Plan
 from tasks.reporting import reporting_units
 from units.accounts import create_account
 from units.models import Membership, Unit
+
+
+def load_average():
+    """The machine's 1, 5 and 15 minute load, as the figures are printed beside it."""
+    with contextlib.suppress(OSError, AttributeError):
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return "unknown"
+
+
+def other_month(plan):
+    """A month beside the default one: what a reader picks in the month picker."""
+    month, _reason = default_month(plan)
+    return month - 1 if month > 1 else 2
+
+
+def filtered_views(plan):
+    """(label, path) of the views readers open beyond the default ones, resolved against `plan`:
+    another month, a status filter, a sort, a task and kind, and page 2 when there is one. The
+    bench measures each; the load test mixes them with the defaults."""
+    other = other_month(plan)
+    overview, targets = reverse("overview"), reverse("targets:list")
+    views = [
+        ("overview ?month=other", f"{overview}?month={other}"),
+        ("target list ?month=other", f"{targets}?month={other}"),
+        ("target list ?status=behind", f"{targets}?status={Status.BEHIND.value}"),
+        ("target list ?sort=-completion", f"{targets}?sort=-completion"),
+    ]
+    if plan.targets.count() > TARGETS_PER_PAGE:
+        views.append(("target list ?page=2", f"{targets}?page=2"))
+    task = busiest_task(plan)
+    kind = (
+        Target.objects.filter(plan=plan, tasks=task).values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
+        .values_list("kind", flat=True).first()
+    ) if task else None
+    if kind:
+        views.append(("target list ?task=…&kind=…", f"{targets}?task={task.pk}&kind={kind}"))
+    return views
+
+
+def busiest_task(plan):
+    """The task with the most targets: its page and its filter are the heaviest."""
+    return plan.tasks.annotate(n=Count("targets")).order_by("-n", "number").first()
 
 APPROVAL_LIMIT_MS = 200  # approve + standings, real plan
 WORKBOOK_LIMIT_MS = {"real": 1000, "scale": 2000}

@@ -47,17 +47,23 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import Count
 from django.http import HttpResponse
 from django.template import engines
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, include, path, reverse
 
-from benchmarks.parts import BENCH_PREFIX, BenchPartsMixin, PageError
+from benchmarks.parts import (
+    BENCH_PREFIX,
+    BenchPartsMixin,
+    PageError,
+    busiest_task,
+    filtered_views,
+    load_average,
+    other_month,
+)
 from targets.asof import default_month
-from targets.models import Status, Target, TargetValue
-from targets.views.targets import TARGETS_PER_PAGE
+from targets.models import TargetValue
 from tasks.models import MonthlyReport, Plan, ProgressReport
 from units.access import require_role
 from units.accounts import create_account
@@ -90,12 +96,6 @@ def bench_urlconf():
         path("", include(settings.ROOT_URLCONF)),
     ]
     return module
-
-
-def load_average():
-    with contextlib.suppress(OSError, AttributeError):
-        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return "unknown"
 
 
 def with_param(url, name, value):
@@ -254,25 +254,10 @@ class Command(BenchPartsMixin, BaseCommand):
     def pages(self, plan):
         """(label, url, persona) of every page and view, resolved against `plan`."""
         target = plan.targets.order_by("position", "code").first()
-        task = plan.tasks.annotate(n=Count("targets")).order_by("-n", "number").first()
-        other = self.other_month(plan)
+        task = busiest_task(plan)
         overview, target_list = self.url("overview"), self.url("targets:list")
-        pages = [
-            ("overview /", overview, "leader"),
-            ("overview ?month=other", overview and f"{overview}?month={other}", "leader"),
-            ("target list", target_list, "leader"),
-            ("target list ?month=other", target_list and f"{target_list}?month={other}", "leader"),
-            ("target list ?status=behind", target_list and f"{target_list}?status={Status.BEHIND.value}", "leader"),
-            ("target list ?sort=-completion", target_list and f"{target_list}?sort=-completion", "leader"),
-        ]
-        if plan.targets.count() > TARGETS_PER_PAGE:
-            pages.append(("target list ?page=2", target_list and f"{target_list}?page=2", "leader"))
-        kind = (
-            Target.objects.filter(plan=plan, tasks=task).values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
-            .values_list("kind", flat=True).first()
-        ) if task else None
-        if task and kind:
-            pages.append(("target list ?task=…&kind=…", target_list and f"{target_list}?task={task.pk}&kind={kind}", "leader"))
+        filtered = [(label, path, "leader") for label, path in filtered_views(plan)]
+        pages = [("overview /", overview, "leader"), filtered[0], ("target list", target_list, "leader"), *filtered[1:]]
         pages += [
             ("target detail", self.url("targets:detail", pk=target.pk if target else 0), "leader"),
             ("task list", self.url("tasks:list"), "leader"),
@@ -432,13 +417,8 @@ class Command(BenchPartsMixin, BaseCommand):
             f"Dataset {name}: {plan.code} {plan.title} — {plan.targets.count()} targets, {plan.tasks.count()} tasks, "
             f"{approved.count()} approved reports, {values} approved values, {progress} progress narratives "
             f"(database: {Plan.objects.count()} plans, {total_values} values in all); default month {month}, "
-            f"other month {self.other_month(plan)}"
+            f"other month {other_month(plan)}"
         )
-
-    @staticmethod
-    def other_month(plan):
-        month, _ = default_month(plan)
-        return month - 1 if month > 1 else 2
 
     def verdict(self, ok, wording, dataset, label):
         if ok:

@@ -40,12 +40,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count
 from django.urls import reverse
 
-from targets.asof import default_month
-from targets.models import Status, Target
-from targets.views.targets import TARGETS_PER_PAGE
+from benchmarks.parts import filtered_views, load_average
 from tasks.models import Plan
 from units.accounts import create_account
 from units.models import Membership
@@ -197,25 +194,7 @@ class Command(BaseCommand):
         plan = Plan.current()
         if plan is None:
             raise CommandError("no real plan: run `python manage.py load_plan` first")
-        month, _reason = default_month(plan)
-        other = month - 1 if month > 1 else 2
-        overview, targets = reverse("overview"), reverse("targets:list")
-        paths = [
-            f"{overview}?month={other}",
-            f"{targets}?month={other}",
-            f"{targets}?status={Status.BEHIND.value}",
-            f"{targets}?sort=-completion",
-        ]
-        task = plan.tasks.annotate(n=Count("targets")).filter(n__gt=0).order_by("-n", "number").first()
-        if task is not None:
-            kind = (
-                Target.objects.filter(plan=plan, tasks=task).values("kind").annotate(n=Count("pk"))
-                .order_by("-n", "kind").values_list("kind", flat=True).first()
-            )
-            paths.append(f"{targets}?task={task.pk}&kind={kind}")
-        if plan.targets.count() > TARGETS_PER_PAGE:
-            paths.append(f"{targets}?page=2")
-        return paths
+        return [path for _label, path in filtered_views(plan)]
 
     def run_wrk(self, wrk, options, var_dir, base_url, paths, cookies):
         script = var_dir / "loadtest.lua"
@@ -351,10 +330,3 @@ class Command(BaseCommand):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-
-
-def load_average():
-    try:
-        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    except (OSError, AttributeError):
-        return "unknown"

@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from benchmarks.management.commands.generate_scale_data import delete_synthetic_plans
 from reporting.services import approve_reports, get_or_create_report, reopen_report
-from reports import reminders
 from reports.models import ReminderMessage
-from reports.workbook import build_quarterly_workbook
+from reports.reminders import delivery as reminders
+from reports.workbook.build import build_quarterly_workbook
 from targets.asof import default_month
 from targets.models import Status, Target
 from targets.views.targets import TARGETS_PER_PAGE
@@ -172,7 +172,7 @@ class BenchPartsMixin:
         return (month - 1) // 3 + 1 if month else 1
 
     def bench_reminders(self, name, plan):
-        """reports.reminders.run_now for the monthly notice: record and send it to 200 liaisons.
+        """reports.reminders.delivery.run_now for the monthly notice: record and send it to 200 liaisons.
 
         run_now is the fan-out done in one process (what `send_reminders` does, and what the
         Celery fan-out plus its per-message deliveries add up to), mail going to locmem.
@@ -209,7 +209,7 @@ class BenchPartsMixin:
         import importlib
 
         with contextlib.ExitStack() as stack:
-            for module_name in ("reports.reminder_calendar", "reports.reminders"):
+            for module_name in ("reports.reminders.calendar", "reports.reminders.delivery"):
                 module = importlib.import_module(module_name)
                 if hasattr(module, "plan_for_year"):
                     stack.enter_context(mock.patch.object(module, "plan_for_year", lambda year: plan))

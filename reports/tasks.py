@@ -1,4 +1,4 @@
-"""Celery tasks for the reminders: short, the rules live in reports/reminders.py.
+"""Celery tasks for the reminders: short, the rules live in reports/reminders/delivery.py.
 
 Beat calls one fan-out task per kind (see CELERY_BEAT_SCHEDULE). It works out the period due
 today, records a pending message per recipient and queues one `deliver_reminder` per message.
@@ -10,8 +10,8 @@ from celery import shared_task
 from django.conf import settings
 from kombu.exceptions import OperationalError
 
-from reports import reminders
 from reports.models import ReminderMessage
+from reports.reminders import delivery as reminders
 from tasks.reporting import local_today
 
 logger = logging.getLogger(__name__)

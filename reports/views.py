@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reports.forms import TemplateForm, UploadForm
-from reports.upload import (
+from reports.upload.read import (
     UploadRejected,
     apply_upload,
     build_template,
@@ -21,7 +21,7 @@ from reports.upload import (
     read_template,
     template_filename,
 )
-from reports.workbook import build_quarterly_workbook, quarter_label, quarter_months, quarterly_filename
+from reports.workbook.build import build_quarterly_workbook, quarter_label, quarter_months, quarterly_filename
 from targets.exports import xlsx_response
 from tasks.models import Plan
 from units.access import is_staff, reads_everything, role_of, unit_of

@@ -158,7 +158,7 @@ def is_late(plan, month, when):
     return timezone.localtime(when).date() > due_date(plan, month)
 
 
-# Reminder send dates (see reports/reminders.py for who gets what) ---------------------------
+# Reminder send dates (see reports/reminders/delivery.py for who gets what) ---------------------------
 
 
 def notice_date(year, month):

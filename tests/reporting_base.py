@@ -7,8 +7,8 @@ progress only.
 
 from decimal import Decimal
 
-from targets.models import Target
 from reporting import services
+from targets.models import Target
 from tasks.models import MonthlyReport, ProgressReport
 from tasks.reporting import targets_for_unit, tasks_for_unit
 from tests.personas import PASSWORD, PersonasTestCase

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from django.test import SimpleTestCase, override_settings
 
-from reports import reminder_calendar
 from reports.models import ReminderMessage
+from reports.reminders import calendar as reminder_calendar
 from tasks import calendar
 
 D = datetime.date

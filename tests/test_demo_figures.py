@@ -9,12 +9,12 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 
-from reports.reminder_content import status_changes
+from reporting.services import approve_reports
+from reports.reminders.content import status_changes
 from targets.asof import default_month
 from targets.models import Target, TargetStanding
 from tasks.models import MonthlyReport, Plan, ProgressReport
 from tasks.reporting import tasks_for_unit
-from reporting.services import approve_reports
 from units.models import Unit
 
 TODAY = datetime.date(2026, 12, 1)

@@ -6,8 +6,8 @@ import django_tables2 as tables
 from django.test import SimpleTestCase
 from openpyxl import load_workbook
 
-from reports.upload import PROGRESS_SHEET, VALUES_SHEET, build_template
-from reports.workbook import build_quarterly_workbook
+from reports.upload.read import PROGRESS_SHEET, VALUES_SHEET, build_template
+from reports.workbook.build import build_quarterly_workbook
 from targets.exports import table_to_xlsx
 from targets.models import Target, TargetValue
 from tasks.models import MonthlyReport, ProgressReport

@@ -18,7 +18,7 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.upload import build_template
+from reports.upload.read import build_template
 from targets.models import TargetValue
 from tasks.models import MonthlyReport, ProgressReport
 from tasks.reporting import targets_for_unit, tasks_for_unit

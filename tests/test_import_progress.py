@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from reports.upload import VALUES_SHEET, build_template
+from reports.upload.read import VALUES_SHEET, build_template
 from targets.models import Target, TargetValue
 from tasks.models import MonthlyReport
 from tests.personas import PersonasTestCase

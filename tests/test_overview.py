@@ -1,8 +1,8 @@
 from django.urls import reverse
 
+from reporting.services import approve_reports, reopen_report
 from targets.models import Target
 from tasks.models import MonthlyReport, Task
-from reporting.services import approve_reports, reopen_report
 from tests import dashboard_seed
 from tests.personas import PersonasTestCase
 

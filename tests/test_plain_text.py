@@ -11,10 +11,10 @@ from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.upload import PROGRESS_SHEET, VALUES_SHEET
+from reporting import services
+from reports.upload.read import PROGRESS_SHEET, VALUES_SHEET
 from targets.models import TargetValue
 from targets.standing_store import refresh_plan
-from reporting import services
 from tasks.models import MonthlyReport, ProgressReport
 from tests.test_upload import UploadTestCase, database_state, row_of, workbook_bytes
 from units.models import AuditEvent

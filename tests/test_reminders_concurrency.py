@@ -9,8 +9,8 @@ from django.core import mail
 from django.db import connection, connections
 from django.test import TransactionTestCase
 
-from reports import reminders
 from reports.models import ReminderMessage
+from reports.reminders import delivery as reminders
 from tasks.models import Plan
 from units.accounts import create_account
 from units.models import Membership, Unit

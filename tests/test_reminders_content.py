@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django.core import mail
 
-from reports import reminders
 from reports.models import ReminderMessage
+from reports.reminders import delivery as reminders
 from targets.models import Target, TargetValue
 from targets.standing_store import refresh_plan
 from tasks.models import MonthlyReport

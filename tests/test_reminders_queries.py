@@ -11,8 +11,9 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports import reminder_content, reminders
 from reports.models import ReminderMessage
+from reports.reminders import content as reminder_content
+from reports.reminders import delivery as reminders
 from reports.tasks import fan_out
 from tasks.models import MonthlyReport
 from tasks.reporting import reporting_units, targets_for_unit, tasks_for_unit

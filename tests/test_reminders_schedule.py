@@ -9,11 +9,11 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
-from reports import reminders
 from reports.models import ReminderMessage
+from reports.reminders import delivery as reminders
 from reports.tasks import fan_out
-from tasks.models import MonthlyReport
 from tasks import calendar
+from tasks.models import MonthlyReport
 from tests.personas import PersonasTestCase
 from tests.reminders_support import at, report
 from units.accounts import create_account

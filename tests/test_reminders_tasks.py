@@ -8,8 +8,8 @@ from django.core import mail
 from django.test import override_settings
 from kombu.exceptions import OperationalError
 
-from reports import reminders
 from reports.models import ReminderMessage
+from reports.reminders import delivery as reminders
 from reports.tasks import (
     enqueue_delivery,
     fan_out,

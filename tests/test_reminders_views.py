@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from kombu.exceptions import OperationalError
 
-from reports import reminders
 from reports.models import ReminderMessage
+from reports.reminders import delivery as reminders
 from tasks.models import MonthlyReport
 from tests.personas import PersonasTestCase
 from tests.reminders_support import report
@@ -127,7 +127,7 @@ class SendNowTests(PersonasTestCase):
         self.assertEqual(event.changes, {"kind": "monthly-notice", "period": "2023-05", "recorded": 2, "queued": 2})
 
     def test_it_uses_the_scheduled_period_when_none_is_given(self, apply_async):
-        with mock.patch("reports.views_reminders.local_today", return_value=reminders.datetime.date(2023, 7, 3)):
+        with mock.patch("reports.reminders.views.local_today", return_value=reminders.datetime.date(2023, 7, 3)):
             self.client.post(SEND, {"kind": "quarterly", "period": ""})
         self.assertEqual(set(ReminderMessage.objects.values_list("kind", "period")), {("quarterly", "2023Q2")})
 

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from targets.models import TargetValue
 from reporting import services
+from targets.models import TargetValue
 from tasks.models import ProgressReport
 from tests.reporting_base import ReportingTestCase
 

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from targets.models import TargetValue
 from reporting import services
+from targets.models import TargetValue
 from tasks.models import MonthlyReport
 from tasks.reporting import targets_for_unit
 from tests.reporting_base import ReportingTestCase

@@ -6,10 +6,9 @@ from decimal import Decimal
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
-from targets.models import TargetValue
 from reporting import services
+from targets.models import TargetValue
 from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure
 from tests.reporting_base import ReportingTestCase
 from units.models import AuditEvent

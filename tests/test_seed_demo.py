@@ -8,11 +8,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
-from targets.models import TargetValue
-from targets.models import Status, TargetStanding
+from reporting.management.commands.seed_demo import DEFAULT_PASSWORD
+from targets.models import Status, TargetStanding, TargetValue
 from tasks.models import MonthlyReport, ProgressReport
 from tasks.reporting import reporting_units
-from reporting.management.commands.seed_demo import DEFAULT_PASSWORD
 from units.access import is_staff
 from units.models import Membership
 

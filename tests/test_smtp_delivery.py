@@ -6,8 +6,8 @@ from io import BytesIO
 from django.test import override_settings
 from openpyxl import load_workbook
 
-from reports import reminders
 from reports.models import ReminderMessage
+from reports.reminders import delivery as reminders
 from reports.tasks import deliver_reminder
 from targets.models import Target, TargetValue
 from targets.standing_store import refresh_plan

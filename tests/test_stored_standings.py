@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
+from reporting.services import approve_reports, reopen_report
 from targets.models import Target, TargetStanding, TaskStanding
 from targets.standing_store import stored_differences
 from targets.year_start import YearStartForm, set_year_start
 from tasks.models import MonthlyReport, ProgressReport
 from tasks.reporting import tasks_for_unit
-from reporting.services import approve_reports, reopen_report
 from tasks.signals import approved_data_changed, plan_data_changed
 from tests import dashboard_seed
 from tests.personas import PersonasTestCase

@@ -2,8 +2,8 @@ import re
 
 from django.urls import reverse
 
-from tasks.models import MonthlyReport, Task
 from reporting.services import approve_reports, reopen_report
+from tasks.models import MonthlyReport, Task
 from tests import dashboard_seed
 from tests.personas import PersonasTestCase
 

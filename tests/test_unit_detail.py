@@ -5,10 +5,10 @@ from unittest import mock
 
 from django.urls import reverse
 
+from reporting.services import approve_reports, reopen_report
 from targets.models import Target
 from targets.standing_store import refresh_plan
 from tasks.models import MonthlyReport
-from reporting.services import approve_reports, reopen_report
 from tests import dashboard_seed
 from tests.personas import PersonasTestCase
 

@@ -10,9 +10,9 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from reports.upload import MARKER_SHEET, PROGRESS_SHEET, VALUES_SHEET
-from targets.models import Target, TargetValue
 from reporting import services
+from reports.upload.read import MARKER_SHEET, PROGRESS_SHEET, VALUES_SHEET
+from targets.models import Target, TargetValue
 from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure
 from tests.personas import PASSWORD, PersonasTestCase
 from units.accounts import create_account
@@ -246,13 +246,13 @@ class UploadErrorTests(UploadTestCase):
 
     def test_a_zip_bomb_is_refused_before_it_is_unpacked(self):
         content = workbook_bytes(self.filled(values={"T26": {"F": 1}}))
-        with mock.patch("reports.upload.MAX_UNCOMPRESSED_BYTES", 10_000), \
-                mock.patch("reports.upload.load_workbook") as load:
+        with mock.patch("reports.upload.read.MAX_UNCOMPRESSED_BYTES", 10_000), \
+                mock.patch("reports.upload.read.load_workbook") as load:
             self.assertRejected(content, "解压后过大")
         load.assert_not_called()
 
     def test_an_oversized_sheet(self):
-        with mock.patch("reports.upload.MAX_ROWS", 6):
+        with mock.patch("reports.upload.read.MAX_ROWS", 6):
             self.assertRejected(workbook_bytes(self.filled(values={"T26": {"F": 1}})), "工作表“指标数值”", "工作表过大")
 
     def test_a_workbook_that_is_not_our_template(self):

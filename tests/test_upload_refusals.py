@@ -6,9 +6,9 @@ import zipfile
 
 from openpyxl.worksheet.formula import ArrayFormula
 
-from reports.upload import MARKER_SHEET, PROGRESS_SHEET, VALUES_SHEET
-from targets.models import TargetValue
 from reporting import services
+from reports.upload.read import MARKER_SHEET, PROGRESS_SHEET, VALUES_SHEET
+from targets.models import TargetValue
 from tests.test_upload import UploadTestCase, database_state, row_of, workbook_bytes
 from units.models import AuditEvent
 

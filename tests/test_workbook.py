@@ -7,7 +7,7 @@ from io import BytesIO
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from reports.workbook import STATUS_FILLS, build_quarterly_workbook, coordination_items
+from reports.workbook.build import STATUS_FILLS, build_quarterly_workbook, coordination_items
 from targets.models import Target, TargetValue
 from targets.standing_store import refresh_plan
 from tasks.models import MonthlyReport, ProgressReport

@@ -11,7 +11,6 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -249,7 +248,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Every kind runs daily: its send date moves off weekends and holidays (tasks/calendar.py),
-    # so a run sends only on that date or a make-up day after it (reports/reminder_calendar.py
+    # so a run sends only on that date or a make-up day after it (reports/reminders/calendar.py
     # scheduled_period), and never twice (one ReminderMessage per recipient).
     "weekly-bulletin-daily-0900": {
         # The Monday after the week, or the next working day.

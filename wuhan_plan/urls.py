@@ -8,13 +8,13 @@ admin.site.site_title = "调度系统管理"
 
 urlpatterns = [
     path("", include("targets.urls.overview")),
-    path("accounts/", include("units.urls_accounts")),
+    path("accounts/", include("units.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("targets/", include("targets.urls.targets")),
     path("tasks/", include("targets.urls.tasks")),
     path("units/", include("targets.urls.units")),
     path("reporting/", include("reporting.urls")),
-    path("reports/reminders/", include("reports.urls_reminders")),
+    path("reports/reminders/", include("reports.reminders.urls")),
     path("reports/", include("reports.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -5,7 +5,6 @@ this server. Skipped when Chromium is missing, except under CI=true where that i
 
 
 import pytest
-
 from django.test import override_settings
 
 from targets.models import Target

@@ -13,12 +13,11 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-
 from django.core import mail
 from django.core.management import call_command
 
-from targets.models import TargetValue
 from reporting.management.commands.seed_demo import DEFAULT_PASSWORD
+from targets.models import TargetValue
 from tasks.models import MonthlyReport, Plan, ProgressReport
 from tests.browser.base import SCREENSHOT_DIR, ChromiumTestCase
 from units.models import Unit

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.workbook import build_quarterly_workbook
+from reports.workbook.build import build_quarterly_workbook
 from tasks.models import Plan
 from units.audit import record
 from units.models import AuditEvent

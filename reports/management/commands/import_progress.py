@@ -11,7 +11,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.upload import UploadRejected, apply_upload, check_upload, read_template
+from reports.upload.read import UploadRejected, apply_upload, check_upload, read_template
 from units.audit import record
 from units.models import AuditEvent, Membership, Unit
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import reminders
+from reports.reminders import delivery as reminders
 from tasks.reporting import local_today
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from units.backups import BackupError, create_backup
+from units.backups.archive import BackupError, create_backup
 
 
 class Command(BaseCommand):

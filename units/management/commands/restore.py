@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from units.backups import BackupError, restore_backup
+from units.backups.archive import BackupError, restore_backup
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """The calendar of the reminders: periods (2023-W20, 2023-05, 2023Q2) and when each kind is sent.
 
 Every date — working days, due dates, send dates, the weeks — is tasks/calendar.py's; this
-module names the periods and picks the one a daily beat run sends. See reports/reminders.py
+module names the periods and picks the one a daily beat run sends. See reports/reminders/delivery.py
 for who gets what.
 """
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from reports.models import ReminderMessage
 from tasks import calendar
-from tasks.calendar import (  # noqa: F401  (re-exported through reports/reminders.py)
+from tasks.calendar import (  # noqa: F401  (re-exported through reports/reminders/delivery.py)
     NOTICE_DAY,
     REMINDER_DAYS_BEFORE_DEADLINE,
     SUMMARY_DAY,
@@ -24,7 +24,7 @@ from tasks.calendar import (  # noqa: F401  (re-exported through reports/reminde
     reminder_date,
     reporting_month_for,
 )
-from tasks.calendar import quarterly_date as quarterly_send_date
+from tasks.calendar import quarterly_date as quarterly_send_date  # noqa: F401  (re-exported)
 from tasks.models import Plan
 
 Kind = ReminderMessage.Kind

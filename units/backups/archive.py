@@ -3,7 +3,7 @@
 An archive is a .tar.gz holding
     manifest.json             row count and sha256 of each table's dump, sha256 of each file
     data/<app.Model>.jsonexact  `dumpdata --all` of one model or link table (natural keys off,
-                              ordered by pk), in units.serializers_exact's format
+                              ordered by pk), in units.backups.serializer's format
     media/<path>              the files under MEDIA_ROOT
 Used by the `backup` and `restore` management commands, which both leave an audit event.
 
@@ -40,7 +40,7 @@ DUMP_FORMAT = "jsonexact"
 
 def _register_format():
     if DUMP_FORMAT not in serializers.get_serializer_formats():
-        serializers.register_serializer(DUMP_FORMAT, "units.serializers_exact")
+        serializers.register_serializer(DUMP_FORMAT, "units.backups.serializer")
 
 
 class BackupError(Exception):

@@ -1,4 +1,4 @@
-"""Who gets each reminder and what it says (reports/reminders.py records and sends them).
+"""Who gets each reminder and what it says (reports/reminders/delivery.py records and sends them).
 
 `recipients_for(kind, period)` lists the recipients as the data stand now; `compose(kind,
 period, recipient)` renders one recipient's email from templates/emails/, with the quarter's
@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import workbook
 from reports.emails import build_email
 from reports.models import ReminderMessage
-from reports.reminder_calendar import month_period, plan_for
+from reports.reminders.calendar import month_period, plan_for
+from reports.workbook import build as workbook
 from targets.models import Target, TargetValue
 from targets.progress import STATUS_ORDER, Status, count_by_status, standing_for
 from targets.standing_queries import stored_standings_of

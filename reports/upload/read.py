@@ -18,8 +18,8 @@ The upload goes through three steps, shared by /reports/upload/ and `manage.py i
    transaction, with the versions seen at preview time: if anything changed in between, or any
    row fails, nothing is saved. An unchanged row is a no-op, so the same file twice changes nothing.
 
-The template itself is built in reports/excel_template.py, steps 2 and 3 live in
-reports/upload_apply.py and the data they pass around in reports/upload_types.py; this module
+The template itself is built in reports/upload/template.py, steps 2 and 3 live in
+reports/upload/apply.py and the data they pass around in reports/upload/errors.py; this module
 reads the file (step 1) and is the one to import from.
 """
 
@@ -36,7 +36,9 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.escape import unescape
 
-from reports.excel_template import (  # noqa: F401  (the template is part of this module's API)
+from reports.upload.apply import Change, UploadPreview, apply_upload, check_upload  # noqa: F401
+from reports.upload.errors import ParsedTemplate, UploadError, UploadRejected, _blank  # noqa: F401
+from reports.upload.template import (  # noqa: F401  (the template is part of this module's API)
     FIRST_ROW,
     HEADER_ROW,
     INFO_ROW,
@@ -57,8 +59,6 @@ from reports.excel_template import (  # noqa: F401  (the template is part of thi
     build_template,
     template_filename,
 )
-from reports.upload_apply import Change, UploadPreview, apply_upload, check_upload  # noqa: F401
-from reports.upload_types import ParsedTemplate, UploadError, UploadRejected, _blank  # noqa: F401
 from units.text import forbidden_character_message
 
 # Limits on what we agree to parse. The template of the largest unit has well under 100 rows.

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
-from reports import reminders
 from reports.emails import render_email
-from reports.filtersets_reminders import ReminderFilterSet
-from reports.forms_reminders import ReminderPeriodForm
 from reports.models import ReminderMessage
-from reports.tables_reminders import ReminderTable
+from reports.reminders import delivery as reminders
+from reports.reminders.filtersets import ReminderFilterSet
+from reports.reminders.forms import ReminderPeriodForm
+from reports.reminders.tables import ReminderTable
 from reports.tasks import enqueue_delivery
 from tasks.reporting import local_today
 from units.access import require_staff

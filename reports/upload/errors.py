@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from reports.excel_template import PROGRESS_COLUMNS, PROGRESS_SHEET, VALUE_COLUMNS, VALUES_SHEET, _column_of
+from reports.upload.template import PROGRESS_COLUMNS, PROGRESS_SHEET, VALUE_COLUMNS, VALUES_SHEET, _column_of
 
 # Errors -------------------------------------------------------------------------------------
 

@@ -14,8 +14,8 @@ Figures come from the stored standings (targets/standing_queries.py, approved va
 states from `tasks.reporting`: the same numbers and words the dashboard shows. Every cell is
 written through `targets.exports.write_cell`, so typed text never becomes a formula.
 
-The data are read in reports/workbook_data.py, the sheets written in reports/workbook_sheets.py
-with the layout and formats of reports/workbook_format.py; this module puts them together and
+The data are read in reports/workbook/figures.py, the sheets written in reports/workbook/sheets.py
+with the layout and formats of reports/workbook/styles.py; this module puts them together and
 is the one to import from.
 """
 
@@ -23,26 +23,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 
-from reports.workbook_data import (  # noqa: F401  (part of this module's API)
+from reports.workbook.figures import (  # noqa: F401  (part of this module's API)
     VISIBLE_REPORT_STATUSES,
     QuarterData,
     coordination_items,
     quarter_months,
 )
-from reports.workbook_format import (  # noqa: F401  (part of this module's API)
+from reports.workbook.sheets import (
+    _coordination_sheet,
+    _overview_sheet,
+    _submission_sheet,
+    _targets_sheet,
+    _tasks_sheet,
+)
+from reports.workbook.styles import (  # noqa: F401  (part of this module's API)
     SELF_STATUS_AS_STATUS,
     STATUS_FILLS,
     SUBMISSION_FILLS,
     SheetLayout,
     number_format,
     status_cell,
-)
-from reports.workbook_sheets import (
-    _coordination_sheet,
-    _overview_sheet,
-    _submission_sheet,
-    _targets_sheet,
-    _tasks_sheet,
 )
 from targets.exports import excel_safe, workbook_bytes
 

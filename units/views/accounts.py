@@ -1,145 +1,25 @@
-"""Sign-in, password, second factor, account administration and the health check."""
+"""Accounts managed by others (the role hierarchy is units/access.py): list, create, (de)activate, reset."""
 
-import base64
-import io
 import secrets
 import string
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from units import audit
-from units.access import can_manage_account, membership_of, require_role, require_staff, role_of
+from units.access import can_manage_account, require_staff
 from units.accounts import create_account
-from units.forms import AccountCreateForm, TokenForm
+from units.forms import AccountCreateForm
 from units.models import AuditEvent, Membership
-from units.signals import SESSION_HAS_OTP_DEVICE
 
-
-@login_required
-@require_GET
-def home(request):
-    """Where a user lands after login: liaisons on their unit's month, everyone else on the overview."""
-    require_role(request.user)
-    if role_of(request.user) == Membership.Role.LIAISON:
-        return redirect("reporting:my_unit")
-    return redirect("overview")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def password_change(request):
-    require_role(request.user)  # a signed-in user without a role has nothing here (403 everywhere)
-    form = PasswordChangeForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        update_session_auth_hash(request, user)
-        membership = membership_of(user)
-        if membership and membership.must_change_password:
-            Membership.objects.filter(pk=membership.pk).update(must_change_password=False)
-            membership.must_change_password = False
-        audit.record(AuditEvent.Action.ACCOUNT, request=request, obj=user, changes={"password": "changed"})
-        messages.success(request, _("密码已修改。"))
-        return redirect("home")
-    return render(request, "registration/password_change_form.html", {"form": form})
-
-
-# --- second factor (TOTP) ---------------------------------------------------------------
-
-def _safe_next(request, default="home"):
-    """A path on this site from ?next=, else the URL of the view named `default` ("" for none).
-    Only paths: redirect() would take any other word for a view name (NoReverseMatch, a 500)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(default) if default else ""
-
-
-def _qr_code_data_uri(text):
-    import qrcode
-    import qrcode.image.svg
-
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def otp_setup(request):
-    """Enrol a TOTP device: scan the QR code, confirm with one token. Re-enrolling replaces
-    the old device only after the user has verified the current one (or has none)."""
-    from django_otp import login as otp_login
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    require_role(request.user)
-    user = request.user
-    if request.session.get(SESSION_HAS_OTP_DEVICE) and not user.is_verified():
-        return redirect("otp_verify")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=_("身份验证器"), confirmed=False)
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            with transaction.atomic():
-                TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            request.session[SESSION_HAS_OTP_DEVICE] = True
-            audit.record(AuditEvent.Action.ACCOUNT, request=request, obj=user, changes={"otp": "enrolled"})
-            messages.success(request, _("已启用动态验证码，以后登录时需输入验证码。"))
-            return redirect(_safe_next(request))
-        form.add_error("token", _("验证码不正确，请核对手机时间后重试。"))
-    context = {
-        "form": form,
-        "qr_code": _qr_code_data_uri(device.config_url),
-        "secret": base64.b32encode(device.bin_key).decode(),
-        "required": settings.REQUIRE_OTP_FOR_STAFF,
-        "next": _safe_next(request, ""),
-    }
-    return render(request, "accounts/otp_setup.html", context)
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def otp_verify(request):
-    from django_otp import login as otp_login
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    require_role(request.user)
-    if not request.session.get(SESSION_HAS_OTP_DEVICE):
-        return redirect("otp_setup")
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
-            if device.verify_token(form.cleaned_data["token"]):
-                otp_login(request, device)
-                return redirect(_safe_next(request))
-        audit.record(AuditEvent.Action.LOGIN_FAILED, request=request, changes={"otp": "wrong token"})
-        form.add_error("token", _("验证码不正确或已使用。"))
-    return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request, "")})
-
-
-# --- account administration (bureau staff) ----------------------------------------------
 
 def temporary_password(length=14):
     """A random password that satisfies the validators: every character class present."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views_reminders as views
+from reports.reminders import views
 
 app_name = "reminders"
 urlpatterns = [

@@ -1,4 +1,4 @@
-"""Steps 2 and 3 of an upload (see reports/upload.py): check a parsed template against the
+"""Steps 2 and 3 of an upload (see reports/upload/read.py): check a parsed template against the
 database and preview it, then save it — both through `reporting.services`, row by row."""
 
 from dataclasses import dataclass
@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from reports.excel_template import (
+from reporting.services import EditConflict, NotEditable, get_or_create_report, save_progress, save_target_value
+from reports.upload.errors import ParsedTemplate, UploadError, UploadRejected, _blank, _progress_error, _value_error
+from reports.upload.template import (
     INFO_ROW,
     MONTH_COLUMN,
     NO,
@@ -19,12 +21,10 @@ from reports.excel_template import (
     VALUES_SHEET,
     YES,
 )
-from reports.upload_types import ParsedTemplate, UploadError, UploadRejected, _blank, _progress_error, _value_error
 from targets.models import TargetValue
 from targets.numbers import format_number
 from tasks.models import MonthlyReport, Plan, ProgressReport
 from tasks.reporting import month_is_closed, targets_for_unit, tasks_for_unit
-from reporting.services import EditConflict, NotEditable, get_or_create_report, save_progress, save_target_value
 from units.access import is_staff, unit_of
 from units.models import Unit
 

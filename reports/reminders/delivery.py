@@ -29,10 +29,10 @@ preview page shows it).
 
 Every date — the due date (moved to the next working day), each send date, the working days
 of China's official calendar with its 调休 make-up days — comes from tasks/calendar.py; no
-message is dated on a non-working day. reports/reminder_calendar.py names the periods and
+message is dated on a non-working day. reports/reminders/calendar.py names the periods and
 picks the one each daily beat run sends (beat runs every kind daily; see CELERY_BEAT_SCHEDULE).
 
-Who gets each kind and what its email says are in reports/reminder_content.py; this module
+Who gets each kind and what its email says are in reports/reminders/content.py; this module
 records and sends the messages and is the one to import from.
 
 Exactly once: every message is a ReminderMessage row, unique per (kind, period, recipient),
@@ -52,7 +52,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from reports.models import ReminderMessage
-from reports.reminder_calendar import (  # noqa: F401  (the calendar is part of this module's API)
+from reports.reminders.calendar import (  # noqa: F401  (the calendar is part of this module's API)
     CATCH_UP_DAYS,
     MONTHLY_KINDS,
     PERIODIC_KINDS,
@@ -73,7 +73,7 @@ from reports.reminder_calendar import (  # noqa: F401  (the calendar is part of 
     send_date,
     week_period,
 )
-from reports.reminder_content import (  # noqa: F401  (who gets what is part of this module's API)
+from reports.reminders.content import (  # noqa: F401  (who gets what is part of this module's API)
     NOT_SUBMITTED,
     Composer,
     Recipient,

@@ -1,4 +1,4 @@
-"""The five sheets of the quarterly workbook (see reports/workbook.py), each from `QuarterData`."""
+"""The five sheets of the quarterly workbook (see reports/workbook/build.py), each from `QuarterData`."""
 
 from collections import OrderedDict
 
@@ -11,8 +11,8 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.workbook_data import VISIBLE_REPORT_STATUSES
-from reports.workbook_format import (
+from reports.workbook.figures import VISIBLE_REPORT_STATUSES
+from reports.workbook.styles import (
     BOLD,
     BORDER,
     CENTER,

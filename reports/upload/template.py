@@ -2,7 +2,7 @@
 
 `build_template(plan, unit, month)` writes the unit's xlsx: a row per target it reports, a row
 per task it is assigned, yellow unlocked cells to fill and a hidden, signed marker sheet. The
-layout below (sheet names, rows, columns) is also what reports/upload.py reads back.
+layout below (sheet names, rows, columns) is also what reports/upload/read.py reads back.
 """
 
 from django.core import signing

@@ -1,0 +1,1 @@
+"""Backups and restores of the whole database (archive.py) in an exact JSON format (serializer.py)."""

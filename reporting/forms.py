@@ -98,7 +98,7 @@ class ReportValuesForm(forms.Form):
             self.entries.append((target, value, note, source, cleaned[f"{prefix}_version"]))
         return cleaned
 
-    def save(self, user, request=None):
+    def save(self, user):
         """Save every row in one transaction; on a conflict or a locked report nothing is saved.
 
         Returns the number of rows changed, or None with the errors added to the form."""
@@ -110,7 +110,7 @@ class ReportValuesForm(forms.Form):
                     try:
                         saved = services.save_target_value(
                             self.report, target, value=value, note=note, source=source, user=user,
-                            expected_version=version, request=request,
+                            expected_version=version,
                         )
                     except services.EditConflict as error:
                         self.conflict = True
@@ -188,12 +188,11 @@ class ProgressForm(forms.Form):
                     self.add_error(field, message)
         return cleaned
 
-    def save(self, user, request=None):
+    def save(self, user):
         data = {field: self.cleaned_data[field] for field in services.PROGRESS_FIELDS}
         try:
             return services.save_progress(
                 self.report, self.task, **data, user=user, expected_version=self.cleaned_data["version"],
-                request=request,
             )
         except services.EditConflict as error:
             self.conflict = True

@@ -172,7 +172,7 @@ def upload_confirm(request):
         return redirect("reports:upload")
     del request.session[PENDING_UPLOAD]
     try:
-        report, changes = apply_upload(pending["payload"], request.user, request=request)
+        report, changes = apply_upload(pending["payload"], request.user)
     except UploadRejected as rejected:
         return _upload_page(request, _plan(), errors=rejected.errors)
     if report is not None and changes:

@@ -14,8 +14,6 @@ from django.utils.translation import gettext_lazy
 from targets.models import Target
 from targets.standing_store import refresh_targets
 from targets.validation import clean_target_value
-from units.audit import record
-from units.models import AuditEvent
 from units.text import validate_plain_text
 
 
@@ -58,17 +56,12 @@ def set_year_start(target_id, form, request):
                 _("年初基数已被他人改为 %(now)s，请刷新页面后再修改。") % {"now": _figure(target.baseline) or _("（空）")},
             )
             return False
-        before = _figure(target.baseline)
         target.baseline = form.cleaned_data["baseline"]
         target.baseline_reason = form.cleaned_data["reason"]
         target.baseline_is_demo = False
         target._change_reason = form.cleaned_data["reason"]  # simple_history's history_change_reason
         target.save(update_fields=["baseline", "baseline_reason", "baseline_is_demo"])
         refresh_targets([target])  # the figures judged from it change with it
-        record(
-            AuditEvent.Action.UPDATE, request=request, obj=target,
-            changes={"baseline": [before, _figure(target.baseline)], "reason": form.cleaned_data["reason"]},
-        )
     return True
 
 

@@ -128,6 +128,7 @@ class ReportingMonthClosure(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("关闭人")
     )
+    history = HistoricalRecords()  # who closed and who opened a month: its creation and deletion
 
     class Meta:
         ordering = ["plan", "month"]

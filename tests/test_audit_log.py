@@ -4,6 +4,7 @@ import datetime
 
 import time_machine
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -175,3 +176,44 @@ class PurgeCommandTests(PersonasTestCase):
             call_command("purge_audit", stdout=out)
         self.assertIn("已删除 2 条", out.getvalue())
         self.assertEqual(sorted(AuditEvent.objects.values_list("object_repr", flat=True)), ["1", "179"])
+
+
+class AuditSentenceTests(PersonasTestCase):
+    """Each event reads as a sentence, never as the dict it is stored as."""
+
+    def audit_page(self):
+        self.client.force_login(self.staff)
+        return self.client.get(reverse("audit_log"))
+
+    def test_it_says_an_account_was_deactivated_and_a_refused_attempt(self):
+        self.client.force_login(self.staff)
+        self.client.post(reverse("account_deactivate", args=[self.jxj_liaison.pk]))
+        superuser = get_user_model().objects.create_superuser("admin", password="Wuhan-Test-2023!")
+        self.client.post(reverse("account_deactivate", args=[superuser.pk]))
+        response = self.audit_page()
+        self.assertContains(response, "停用账户 jxj_liaison")
+        self.assertContains(response, "试图对账户 admin 执行“停用”，因权限不足被拒绝。")
+        self.assertNotContains(response, "is_active")
+        self.assertNotContains(response, "refused")
+
+    def test_it_says_a_password_reset_and_a_new_account_with_its_role(self):
+        self.client.force_login(self.staff)
+        self.client.post(reverse("account_reset_password", args=[self.jxj_liaison.pk]))
+        response = self.audit_page()
+        self.assertContains(response, "重置账户 jxj_liaison 的密码（须在下次登录时修改），移除二次验证设备 0 个。")
+        event = AuditEvent(action=AuditEvent.Action.ACCOUNT, object_repr="new_one",
+                           changes={"account": "created", "role": "liaison", "unit": "市经信局"})
+        self.assertEqual(audit.describe(event), "新建账户 new_one（角色：单位联络员；单位：市经信局）。")
+
+    def test_it_says_a_failed_sign_in_an_export_and_a_backup(self):
+        cases = [
+            (AuditEvent(action=AuditEvent.Action.LOGIN_FAILED, username="jxj"), "以用户名 jxj 登录失败。"),
+            (AuditEvent(action=AuditEvent.Action.LOGIN_FAILED, changes={"otp": "wrong token"}), "二次验证码错误。"),
+            (AuditEvent(action=AuditEvent.Action.EXPORT, object_repr="2023Q3.xlsx"), "导出 2023Q3.xlsx。"),
+            (AuditEvent(action=AuditEvent.Action.BACKUP, object_repr="b-1.tar.gz"), "备份全部数据：b-1.tar.gz。"),
+            (AuditEvent(action=AuditEvent.Action.UPDATE, object_repr="旧记录", changes={"note": ["", "新"]}),
+             "修改 旧记录：note：— → 新。"),
+        ]
+        for event, sentence in cases:
+            with self.subTest(sentence):
+                self.assertEqual(audit.describe(event), sentence)

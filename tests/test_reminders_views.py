@@ -123,7 +123,7 @@ class SendNowTests(PersonasTestCase):
                          sorted(rows.values_list("pk", flat=True)))
         page = self.client.get(response["Location"])
         self.assertContains(page, "已提交发送 2 封邮件")
-        event = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, username="staff")
+        event = AuditEvent.objects.get(action=AuditEvent.Action.SEND, username="staff")
         self.assertEqual(event.changes, {"kind": "monthly-notice", "period": "2023-05", "recorded": 2, "queued": 2})
 
     def test_it_uses_the_scheduled_period_when_none_is_given(self, apply_async):
@@ -150,7 +150,7 @@ class SendNowTests(PersonasTestCase):
                 response = self.client.post(SEND, data)
                 self.assertContains(response, error, status_code=400)
         self.assertFalse(ReminderMessage.objects.exists())
-        self.assertFalse(AuditEvent.objects.filter(action=AuditEvent.Action.CREATE).exists())
+        self.assertFalse(AuditEvent.objects.filter(action=AuditEvent.Action.SEND).exists())
         apply_async.assert_not_called()
 
     def test_it_keeps_working_when_the_broker_is_down(self, apply_async):
@@ -175,7 +175,7 @@ class ResendTests(PersonasTestCase):
         self.row.refresh_from_db()
         self.assertEqual(self.row.status, "pending")
         apply_async.assert_called_once_with(args=[self.row.pk], retry=False)
-        self.assertTrue(AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE, object_id=str(self.row.pk)).exists())
+        self.assertTrue(AuditEvent.objects.filter(action=AuditEvent.Action.SEND, object_id=str(self.row.pk)).exists())
 
     def test_it_refuses_to_send_a_sent_message_twice(self, apply_async):
         ReminderMessage.objects.filter(pk=self.row.pk).update(status="sent")

@@ -114,6 +114,7 @@ class AuditEvent(models.Model):
         ACCOUNT = "account", _("账户变更")
         BACKUP = "backup", _("数据备份")
         RESTORE_BACKUP = "restore_backup", _("从备份恢复")
+        SEND = "send", _("手动发送邮件")
 
     created = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices, db_index=True)

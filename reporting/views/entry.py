@@ -160,7 +160,7 @@ def _create_with_values(request, form, unsaved):
     (None, the errors on the form)."""
     with transaction.atomic():
         form.report = services.get_or_create_report(unsaved.plan, unsaved.unit, unsaved.month)
-        changed = form.save(request.user, request)
+        changed = form.save(request.user)
         if changed is None:
             transaction.set_rollback(True)  # the draft goes with the refused values
             return None
@@ -278,7 +278,7 @@ def edit_values(request, pk):
     if request.method == "POST":
         form = ReportValuesForm(request.POST, **kwargs)
         if form.is_valid():
-            changed = form.save(request.user, request)
+            changed = form.save(request.user)
             if changed is not None:
                 messages.success(request, _("已保存 %(n)d 项指标数值。") % {"n": changed})
                 return redirect(_report_url(report))
@@ -311,7 +311,7 @@ def edit_progress(request, pk, task_number):
     if request.method == "POST":
         instance = ProgressReport.objects.filter(report=report, task=task).first()
         form = ProgressForm(request.POST, report=report, task=task, instance=instance)
-        if form.is_valid() and form.save(request.user, request) is not None:
+        if form.is_valid() and form.save(request.user) is not None:
             messages.success(request, _("已保存任务 %(n)d 的月度进展。") % {"n": task.number})
             return redirect(_report_url(report))
         return _progress_page(request, report, task, form=form, status=409 if form.conflict else 200)
@@ -389,7 +389,7 @@ def submit(request, pk):
     if not can_submit_report(request.user, report):
         raise PermissionDenied
     try:
-        report = services.submit_report(report, request.user, request)
+        report = services.submit_report(report, request.user)
     except ValidationError as error:
         messages.error(request, _("未能报送：") + "；".join(error.messages))
     except services.NotEditable as error:

@@ -72,7 +72,7 @@ def approve(request):
     if len(reports) != len(ids):
         raise Http404
     try:
-        approved = services.approve_reports(reports, request.user, request)
+        approved = services.approve_reports(reports, request.user)
     except services.NotEditable as error:
         messages.error(request, str(error))
     else:
@@ -88,7 +88,7 @@ def _reason_action(request, pk, prefix, action, done_message):
     form = ReasonForm(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            action(report, request.user, form.cleaned_data["reason"], request=request)
+            action(report, request.user, form.cleaned_data["reason"])
         except services.NotEditable as error:
             messages.error(request, str(error))
         else:
@@ -186,7 +186,7 @@ def restore(request, pk):
     except (ValueError, model.DoesNotExist):
         raise Http404 from None
     try:
-        restored = services.restore_version(obj, history_id, request.user, request)
+        restored = services.restore_version(obj, history_id, request.user)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     except services.NotEditable as error:
@@ -225,7 +225,7 @@ def close_month(request, month):
     require_staff(request.user)
     if month not in MONTHS:
         raise Http404
-    services.close_month(_current_plan(), month, request.user, request=request)
+    services.close_month(_current_plan(), month, request.user)
     messages.success(request, _("%(m)d月已关闭报送。") % {"m": month})
     return redirect("reporting:months")
 
@@ -236,6 +236,6 @@ def reopen_month(request, month):
     require_staff(request.user)
     if month not in MONTHS:
         raise Http404
-    services.open_month(_current_plan(), month, request.user, request=request)
+    services.open_month(_current_plan(), month, request.user)
     messages.success(request, _("%(m)d月已重新开放报送。") % {"m": month})
     return redirect("reporting:months")

@@ -124,7 +124,7 @@ def reminder_send(request):
     pending = reminders.pending_ids(kind, period)
     queued, not_queued = enqueue_delivery(pending)
     record(
-        AuditEvent.Action.CREATE,
+        AuditEvent.Action.SEND,
         request=request,
         object_repr=_("提醒邮件 %(kind)s %(period)s") % {"kind": kind.label, "period": period.code},
         changes={"kind": kind.value, "period": period.code, "recorded": len(created), "queued": queued},
@@ -146,8 +146,8 @@ def reminder_resend(request, pk):
         messages.error(request, _("该邮件正在发送中，请稍后刷新查看结果。"))
     else:
         record(
-            AuditEvent.Action.UPDATE, request=request, obj=row,
-            changes={"status": [row.status, ReminderMessage.Status.PENDING.value]},
+            AuditEvent.Action.SEND, request=request, obj=row,
+            changes={"resend": True, "status": [row.status, ReminderMessage.Status.PENDING.value]},
         )
         queued, not_queued = enqueue_delivery([row.pk])
         _report_queueing(request, 1, queued, not_queued)

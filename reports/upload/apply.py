@@ -211,7 +211,7 @@ def _show_value(value):
     return format_number(value) if value is not None else ""
 
 
-def _run(plan, unit, month, value_rows, progress_rows, user, *, versions=None, request=None, commit):
+def _run(plan, unit, month, value_rows, progress_rows, user, *, versions=None, commit):
     """Save every row through the services in one transaction; roll back on any error or a dry run.
 
     Returns (changes, errors, versions seen before saving).
@@ -238,7 +238,7 @@ def _run(plan, unit, month, value_rows, progress_rows, user, *, versions=None, r
                 try:
                     saved = save_target_value(
                         report, target, value=row.get("value"), note=_text(row.get("note")),
-                        source=_text(row.get("source")), user=user, expected_version=expected, request=request,
+                        source=_text(row.get("source")), user=user, expected_version=expected,
                     )
                 except ValidationError as error:
                     for key, messages in _messages(error):
@@ -271,7 +271,7 @@ def _run(plan, unit, month, value_rows, progress_rows, user, *, versions=None, r
                         next_steps=_text(row.get("next_steps")), self_status=self_status,
                         needs_coordination=needs_coordination,
                         coordination_matter=_text(row.get("coordination_matter")),
-                        user=user, expected_version=expected, request=request,
+                        user=user, expected_version=expected,
                     )
                 except ValidationError as error:
                     for key, messages in _messages(error):
@@ -337,7 +337,7 @@ def check_upload(parsed, user, *, expected_unit=None, expected_month=None):
     return UploadPreview(plan=plan, unit=unit, month=month, changes=changes, payload=payload)
 
 
-def apply_upload(payload, user, request=None):
+def apply_upload(payload, user):
     """Save a checked upload in one transaction, with the versions seen at preview time.
 
     Returns (report, changes). Raises UploadRejected (and saves nothing) if any row fails now,
@@ -354,7 +354,7 @@ def apply_upload(payload, user, request=None):
             raise UploadRejected(errors)
         changes, errors, _versions = _run(
             plan, unit, month, value_rows, progress_rows, user,
-            versions=payload["versions"], request=request, commit=True,
+            versions=payload["versions"], commit=True,
         )
         if errors:
             raise UploadRejected(errors)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from units.access import require_staff
+from units.audit import describe
 from units.forms import AuditFilterForm
 from units.models import AuditEvent
 
@@ -56,6 +57,8 @@ def audit_log(request):
     elif form.is_bound:
         events = events.none()
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page:
+        event.sentence = describe(event)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()})

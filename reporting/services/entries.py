@@ -1,0 +1,201 @@
+"""Entering a month: a target's value and a task's progress, created or updated under optimistic locking."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from reporting.services.common import (
+    EditConflict,
+    NotEditable,
+    changed_fields,
+    locked_report,
+    require_editable,
+    save_with_history,
+)
+from targets.models import TargetValue
+from targets.progress import Status, status_for
+from targets.validation import clean_target_value
+from tasks.models import MonthlyReport, ProgressReport
+from tasks.reporting import tasks_for_unit
+
+VALUE_FIELDS = ("value", "note", "source")
+PROGRESS_FIELDS = (
+    "work_done", "problems", "next_steps", "self_status", "needs_coordination", "coordination_matter",
+)
+NOTE_MAX = 2000
+SOURCE_MAX = 200
+TEXT_MAX = 5000
+MATTER_MAX = 2000
+
+
+def _create_or_update(existing, new_object, *, after, fields, user, expected_version,
+                      conflict_message, before_save=None):
+    """Save `after` onto `existing` (or a new object) unless someone saved since the user looked.
+
+    `expected_version` is the version the user's form showed (0 or None: there was no row then).
+    An unchanged save does nothing; every real change bumps the version and keeps a history row.
+    """
+    if existing is None:
+        if expected_version:
+            raise EditConflict(conflict_message)
+        obj = new_object()
+        for field, new in after.items():
+            setattr(obj, field, new)
+        obj.updated_by = user
+        save_with_history(obj, user)
+        return obj
+    if expected_version is not None and existing.version != expected_version:
+        raise EditConflict(conflict_message)
+    changes = changed_fields({field: getattr(existing, field) for field in fields}, after, fields)
+    if not changes:
+        return existing
+    for field, new in after.items():
+        setattr(existing, field, new)
+    if before_save:
+        before_save(existing)
+    existing.version += 1
+    existing.updated_by = user
+    save_with_history(existing, user)
+    return existing
+
+
+def _reset_closed_coordination(progress):
+    if not progress.needs_coordination:
+        progress.coordination_closed = False
+
+
+def get_or_create_report(plan, unit, month):
+    """The unit's report for `month` of `plan`, created as an empty draft when missing."""
+    if not isinstance(month, int) or not 1 <= month <= 12:
+        raise ValueError(f"month must be 1–12, not {month!r}")
+    if unit.is_group:
+        raise ValueError("a group does not report; its members do")
+    report, _created = MonthlyReport.objects.get_or_create(plan=plan, unit=unit, month=month)
+    return report
+
+
+# Values
+
+
+def save_target_value(report, target, *, value, note="", source="", user, expected_version=None):
+    """Create or update the unit's draft value of `target` in `report`.
+
+    `value` is a Decimal or what the user typed (run through `clean_target_value`). Raises
+    ValidationError (with field keys), NotEditable or EditConflict; nothing is saved then.
+    """
+    note = (note or "").strip()
+    source = (source or "").strip()
+    errors = {}
+    try:
+        value = clean_target_value(target, value)
+    except ValidationError as error:
+        errors["value"] = error.messages
+    if len(note) > NOTE_MAX:
+        errors["note"] = [_("说明不能超过 %(n)d 字。") % {"n": NOTE_MAX}]
+    if len(source) > SOURCE_MAX:
+        errors["source"] = [_("数据来源不能超过 %(n)d 字。") % {"n": SOURCE_MAX}]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        report = locked_report(report)
+        require_editable(report, user)
+        if target.plan_id != report.plan_id or target.reporting_unit_id != report.unit_id:
+            raise NotEditable(_("该指标不由本单位报送。"))
+        existing = (
+            TargetValue.objects.select_for_update()
+            .filter(target=target, unit_id=report.unit_id, month=report.month)
+            .first()
+        )
+        return _create_or_update(
+            existing,
+            lambda: TargetValue(target=target, unit_id=report.unit_id, report=report, month=report.month),
+            after={"value": value, "note": note, "source": source},
+            fields=VALUE_FIELDS,
+            user=user,
+            expected_version=expected_version,
+            conflict_message=_("该数值已被他人修改，请刷新后重试。"),
+            before_save=lambda obj: setattr(obj, "report", report),
+        )
+
+
+# Progress
+
+
+def progress_problems_required(report, task, self_status):
+    """存在问题 is required when the unit says it is behind, or when a value the unit reported
+    this month, for a target of this task, falls behind the time progress (滞后 or 严重滞后)."""
+    if self_status == ProgressReport.SelfStatus.BEHIND:
+        return True
+    values = list(
+        TargetValue.objects.filter(
+            report=report, target__tasks=task, target__reporting_unit_id=report.unit_id
+        ).select_related("target")
+    )
+    # A stock without a year-start figure is judged by its trend: it needs the approved months before.
+    earlier = {}
+    for target_id, month, value in (
+        TargetValue.objects.approved()
+        .filter(target__in=[v.target_id for v in values], unit_id=report.unit_id, month__lt=report.month)
+        .values_list("target_id", "month", "value")
+    ):
+        earlier.setdefault(target_id, {})[month] = value
+    behind = (Status.BEHIND, Status.SERIOUSLY_BEHIND)
+    return any(status_for(v.target, v.value, report.month, earlier.get(v.target_id)) in behind for v in values)
+
+
+def clean_progress(report, task, data):
+    """The cleaned progress fields of `data`, or ValidationError({field: [messages]})."""
+    cleaned = {
+        "work_done": (data.get("work_done") or "").strip(),
+        "problems": (data.get("problems") or "").strip(),
+        "next_steps": (data.get("next_steps") or "").strip(),
+        "self_status": data.get("self_status") or "",
+        "needs_coordination": bool(data.get("needs_coordination")),
+        "coordination_matter": (data.get("coordination_matter") or "").strip(),
+    }
+    errors = {}
+    for field, limit in (("work_done", TEXT_MAX), ("problems", TEXT_MAX), ("next_steps", TEXT_MAX),
+                         ("coordination_matter", MATTER_MAX)):
+        if len(cleaned[field]) > limit:
+            errors[field] = [_("不能超过 %(n)d 字。") % {"n": limit}]
+    if not cleaned["work_done"] and "work_done" not in errors:
+        errors["work_done"] = [_("请填写工作进展。")]
+    if cleaned["self_status"] not in ProgressReport.SelfStatus.values:
+        errors["self_status"] = [_("请选择自评状态。")]
+    elif not cleaned["problems"] and progress_problems_required(report, task, cleaned["self_status"]):
+        errors["problems"] = [_("进度滞后或指标落后于时间进度时，须填写存在问题。")]
+    if cleaned["needs_coordination"] and not cleaned["coordination_matter"] and "coordination_matter" not in errors:
+        errors["coordination_matter"] = [_("勾选需市级协调时，须填写协调事项。")]
+    if not cleaned["needs_coordination"]:
+        cleaned["coordination_matter"] = ""
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def save_progress(
+    report, task, *, work_done, problems, next_steps, self_status, needs_coordination, coordination_matter,
+    user, expected_version=None,
+):
+    """Create or update the unit's progress on `task` in `report` (same rules as save_target_value)."""
+    data = {
+        "work_done": work_done, "problems": problems, "next_steps": next_steps, "self_status": self_status,
+        "needs_coordination": needs_coordination, "coordination_matter": coordination_matter,
+    }
+    with transaction.atomic():
+        report = locked_report(report)
+        require_editable(report, user)
+        if not tasks_for_unit(report.plan, report.unit).filter(pk=task.pk).exists():
+            raise NotEditable(_("该任务不由本单位报送。"))
+        after = clean_progress(report, task, data)
+        existing = ProgressReport.objects.select_for_update().filter(report=report, task=task).first()
+        return _create_or_update(
+            existing,
+            lambda: ProgressReport(report=report, task=task),
+            after=after,
+            fields=PROGRESS_FIELDS,
+            user=user,
+            expected_version=expected_version,
+            conflict_message=_("该任务进展已被他人修改，请刷新后重试。"),
+            before_save=_reset_closed_coordination,
+        )

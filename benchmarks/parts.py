@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from benchmarks.management.commands.generate_scale_data import delete_synthetic_plans
+from benchmarks.management.commands.generate_scale_data import delete_synthetic_plans, scale_plans
 from reporting.services import approve_reports, get_or_create_report, reopen_report
 from reports.models import ReminderMessage
 from reports.reminders import delivery as reminders
@@ -23,7 +23,7 @@ from reports.workbook.build import build_quarterly_workbook
 from targets.asof import default_month
 from targets.models import Status, Target
 from targets.views.targets import TARGETS_PER_PAGE
-from tasks.models import MonthlyReport, Plan
+from tasks.models import MonthlyReport
 from tasks.reporting import reporting_units
 from units.accounts import create_account
 from units.models import Membership, Unit
@@ -235,7 +235,7 @@ class BenchPartsMixin:
         The issue's target is the query count; the time is printed beside it because a query can
         keep its count and still grow with the years (a join across every plan, say).
         """
-        synthetic = list(Plan.objects.filter(is_synthetic=True).order_by("-year", "-pk"))
+        synthetic = list(scale_plans().order_by("-year", "-pk"))
         self.stdout.write("")
         self.stdout.write(
             f"SQL queries (and warm median ms of {YEARS_CHECK_RUNS} requests) per page: all data "

@@ -48,7 +48,7 @@ def _plan(code=None, year=None):
     if code:
         plan = plans.filter(code=code).first()
     elif year:
-        plan = plans.filter(year=year, is_synthetic=False).first()
+        plan = plans.filter(year=year).first()
     else:
         plan = Plan.current()
     if plan is None or (year and plan.year != year):

@@ -33,7 +33,7 @@ class RefreshesStandings:
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["code", "year", "title", "document_number", "issued_on", "is_synthetic"]
+    list_display = ["code", "year", "title", "document_number", "issued_on"]
 
 
 @admin.register(Section)

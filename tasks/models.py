@@ -19,12 +19,9 @@ class Plan(models.Model):
     document_number = models.CharField(_("文号"), max_length=60, blank=True)
     issuer = models.CharField(_("印发机关"), max_length=100, blank=True)
     issued_on = models.DateField(_("印发日期"), null=True, blank=True)
-    is_synthetic = models.BooleanField(
-        _("合成数据"), default=False, help_text=_("性能测试用的合成计划，不是真实数据。")
-    )
 
     class Meta:
-        ordering = ["is_synthetic", "-year", "code"]
+        ordering = ["-year", "code"]
         verbose_name = _("工作要点")
         verbose_name_plural = _("工作要点")
 
@@ -33,8 +30,8 @@ class Plan(models.Model):
 
     @classmethod
     def current(cls):
-        """The plan the dashboard shows by default: the newest real one."""
-        return cls.objects.filter(is_synthetic=False).order_by("-year").first()
+        """The plan the dashboard shows by default: the newest one."""
+        return cls.objects.order_by("-year", "code").first()
 
 
 class Section(models.Model):

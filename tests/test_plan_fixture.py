@@ -50,7 +50,6 @@ class PlanFixtureTest(TestCase):
         self.assertEqual(self.plan.document_number, "武政办〔2023〕4号")
         self.assertEqual(self.plan.issuer, "武汉市人民政府办公厅")
         self.assertEqual(str(self.plan.issued_on), "2023-01-28")
-        self.assertFalse(self.plan.is_synthetic)
 
     def test_it_has_22_tasks_in_9_task_areas_and_4_goal_groups(self):
         self.assertEqual(Task.objects.filter(plan=self.plan).count(), 22)

@@ -141,7 +141,7 @@ def previous_quarter(today):
 
 
 def plan_for_year(year):
-    return Plan.objects.filter(year=year, is_synthetic=False).order_by("pk").first()
+    return Plan.objects.filter(year=year).order_by("pk").first()
 
 
 def plan_for(kind, period):

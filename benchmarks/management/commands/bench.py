@@ -53,6 +53,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, include, path, reverse
 
+from benchmarks.management.commands.generate_scale_data import SCALE_CODE_PREFIX, scale_plans
 from benchmarks.parts import (
     BENCH_PREFIX,
     BenchPartsMixin,
@@ -133,7 +134,7 @@ class Command(BenchPartsMixin, BaseCommand):
         # Inside a transaction (a test, a caller's atomic block) closing the connection would lose it.
         self.can_close = not connection.in_atomic_block
         real = Plan.current()
-        scale = Plan.objects.filter(is_synthetic=True).order_by("-year", "-pk").first()
+        scale = scale_plans().order_by("-year", "-pk").first()
         datasets = []
         if options["dataset"] in ("real", "both"):
             if real is None:
@@ -277,7 +278,7 @@ class Command(BenchPartsMixin, BaseCommand):
 
     @contextlib.contextmanager
     def as_current(self, plan):
-        if plan.is_synthetic:
+        if plan.code.startswith(SCALE_CODE_PREFIX):
             # One query, as the real Plan.current(): the query counts compare across datasets.
             current = classmethod(lambda cls: Plan.objects.filter(pk=plan.pk).first())
             with mock.patch.object(Plan, "current", current):

@@ -1,7 +1,7 @@
 """A synthetic ten-year dataset for the performance benchmark, kept apart from the real plans.
 
 For each of `--years` plan years (2013, 2014, … by default, codes `scale-2013` …) it copies the
-2023 plan — its sections, its 22 tasks and its targets — into a plan marked `is_synthetic=True`
+2023 plan — its sections, its 22 tasks and its targets — into a plan coded `scale-YYYY`
 and titled 【合成数据】…, and fills it with a year of approved data:
 
 - every target of the 2023 plan, plus its breakdown to each district (the members of the group
@@ -15,7 +15,9 @@ and titled 【合成数据】…, and fills it with a year of approved data:
   value for a breakdown; for the city-wide target the sum of the districts', or their mean for a
   rate) and its progress narratives; values, progress and reports each get a history row.
 
-Re-running replaces the synthetic plans. Real plans (`is_synthetic=False`) are never touched.
+Re-running replaces the synthetic plans. Only plans coded `scale-…` are ever selected; a real plan is never
+touched. The domain model carries no flag for them: they belong in the benchmark's own database
+(README, Performance), never in production's, where this app is not installed.
 """
 
 import datetime
@@ -57,6 +59,14 @@ NEXT_STEPS = [
 ]
 
 
+SCALE_CODE_PREFIX = "scale-"
+
+
+def scale_plans():
+    """The synthetic plans this command made (and only those)."""
+    return Plan.objects.filter(code__startswith=SCALE_CODE_PREFIX)
+
+
 def quantize(value):
     return Decimal(value).quantize(CENT, ROUND_HALF_UP)
 
@@ -66,9 +76,9 @@ def delete_synthetic_plans(plan_ids=None):
 
     Plain DELETE statements rather than QuerySet.delete(): the ORM would load every row and
     write a "-" history row for each of several hundred thousand objects. History rows of the
-    synthetic objects go too. Only plans with is_synthetic=True are ever selected.
+    synthetic objects go too. Only plans coded scale-… are ever selected.
     """
-    synthetic = Plan.objects.filter(is_synthetic=True)
+    synthetic = scale_plans()
     if plan_ids is not None:
         synthetic = synthetic.filter(pk__in=plan_ids)
     ids = list(synthetic.values_list("pk", flat=True))
@@ -97,7 +107,7 @@ def delete_synthetic_plans(plan_ids=None):
         f"DELETE FROM {table(Task)} WHERE plan_id = ANY(%s)",
         f"DELETE FROM {table(Plan.closed_months.rel.related_model)} WHERE plan_id = ANY(%s)",
         f"DELETE FROM {table(Section)} WHERE plan_id = ANY(%s)",
-        f"DELETE FROM {table(Plan)} WHERE id = ANY(%s) AND is_synthetic",
+        f"DELETE FROM {table(Plan)} WHERE id = ANY(%s) AND code LIKE '{SCALE_CODE_PREFIX}%%'",
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         for statement in statements:
@@ -124,7 +134,7 @@ class Command(BaseCommand):
         if options["years"] < 1 or options["districts"] < 0:
             raise CommandError("--years must be at least 1 and --districts at least 0")
         try:
-            source = Plan.objects.get(code=options["source_plan"], is_synthetic=False)
+            source = Plan.objects.exclude(code__startswith=SCALE_CODE_PREFIX).get(code=options["source_plan"])
         except Plan.DoesNotExist:
             raise CommandError(
                 f"the real plan {options['source_plan']!r} is not in the database: run `python manage.py load_plan` first"
@@ -166,13 +176,12 @@ class Command(BaseCommand):
     def generate_year(self, source, year, districts):
         rng = self.rng
         plan = Plan.objects.create(
-            code=f"scale-{year}",
+            code=f"{SCALE_CODE_PREFIX}{year}",
             year=year,
             title=SYNTHETIC_TITLE.format(year=year),
             document_number=f"合成数据-{year}",
             issuer="性能测试",
             issued_on=datetime.date(year, 2, 1),
-            is_synthetic=True,
         )
         self.totals["plans"] += 1
 

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -30,12 +29,3 @@ def build_email(name, context, to, attachments=()):
 def send_email(name, context, to, attachments=()):
     build_email(name, context, to, attachments).send(fail_silently=False)
 
-
-def on_report_returned(sender, report, reason, reopened=False, **kwargs):
-    """tasks.signals.report_returned: tell whoever submitted the report, once the return commits."""
-    recipient = report.submitted_by
-    if recipient is None or not recipient.email:
-        return
-    context = {"report": report, "unit": report.unit, "month": report.month, "year": report.plan.year,
-               "reason": reason, "reopened": reopened, "recipient": recipient, "pk": report.pk}
-    transaction.on_commit(lambda: send_email("report-returned", context, [recipient.email]))

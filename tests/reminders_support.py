@@ -6,10 +6,12 @@ import socket
 import threading
 from contextlib import contextmanager
 from email import policy
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 from aiosmtpd.controller import Controller
 
+from reports.tasks import deliver_reminder
 from tasks.models import MonthlyReport
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -86,3 +88,14 @@ def report(plan, unit, month, status, submitted_at=None, reviewed_at=None, is_la
         plan=plan, unit=unit, month=month, status=status, submitted_at=submitted_at, reviewed_at=reviewed_at,
         is_late=is_late,
     )
+
+
+@contextmanager
+def deliveries_run_here():
+    """Queued deliveries run in this process at once (Task.apply), as a worker would run them."""
+
+    def run(args=None, **kwargs):
+        return deliver_reminder.apply(args=args)
+
+    with mock.patch.object(deliver_reminder, "apply_async", side_effect=run):
+        yield

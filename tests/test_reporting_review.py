@@ -4,6 +4,7 @@ from django.core import mail
 
 from reporting import services
 from tasks.models import MonthlyReport
+from tests.reminders_support import deliveries_run_here
 from tests.reporting_base import ReportingTestCase
 
 QUEUE = "/reporting/review/"
@@ -103,7 +104,7 @@ class ReturnTests(ReportingTestCase):
     def test_it_returns_with_a_reason_and_emails_the_submitter(self):
         report = self.submitted(self.jxj_report, self.jxj_liaison)
         self.login(self.staff)
-        with self.captureOnCommitCallbacks(execute=True):
+        with deliveries_run_here(), self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(self.url(report), {"return-reason": "任务7缺少签约金额"}, follow=True)
         self.assertContains(response, "已退回")
         self.assertEqual(status(report), "returned")

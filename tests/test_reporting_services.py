@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from reporting import services
 from targets.models import TargetValue
 from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure
+from tests.reminders_support import deliveries_run_here
 from tests.reporting_base import ReportingTestCase
 from units.models import AuditEvent
 
@@ -151,7 +152,7 @@ class WorkflowTests(ReportingTestCase):
             services.return_report(report, self.staff, "  ")
         with self.assertRaises(PermissionDenied):
             services.return_report(report, self.leader, "数据有误")
-        with self.captureOnCommitCallbacks(execute=True):
+        with deliveries_run_here(), self.captureOnCommitCallbacks(execute=True):
             services.return_report(report, self.staff, "任务7进展过于简略，请补充具体数字 & <来源>。")
         self.assertEqual(report.status, MonthlyReport.Status.RETURNED)
         self.assertEqual(len(mail.outbox), 1)
@@ -212,7 +213,7 @@ class WorkflowTests(ReportingTestCase):
         report = self.approved(self.jxj_report, self.jxj_liaison)
         with self.assertRaises(ValidationError):
             services.reopen_report(report, self.staff, "")
-        with self.captureOnCommitCallbacks(execute=True):
+        with deliveries_run_here(), self.captureOnCommitCallbacks(execute=True):
             services.reopen_report(report, self.staff, "统计口径调整，请更正。")
         self.assertEqual(report.status, MonthlyReport.Status.RETURNED)
         self.assertEqual(report.reopen_reason, "统计口径调整，请更正。")

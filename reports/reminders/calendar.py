@@ -38,6 +38,9 @@ PERIODIC_KINDS = [
     Kind.MONTHLY_SUMMARY,
     Kind.QUARTERLY,
 ]
+#: Every kind the delivery path sends, claims, retries, sweeps and resends: the periodic ones
+#: and the "returned" notice, recorded by the review workflow with the report and version as its period.
+DELIVERED_KINDS = [*PERIODIC_KINDS, Kind.RETURNED]
 MONTHLY_KINDS = [Kind.MONTHLY_NOTICE, Kind.MONTHLY_REMINDER, Kind.MONTHLY_OVERDUE, Kind.MONTHLY_SUMMARY]
 
 #: A daily run missed (beat or broker down that morning) is made up on the next working days,

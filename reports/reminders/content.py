@@ -22,7 +22,12 @@ from targets.progress import STATUS_ORDER, Status, count_by_status, standing_for
 from targets.standing_queries import stored_standings_of
 from tasks.calendar import due_date
 from tasks.models import MonthlyReport, TaskAssignment
-from tasks.reporting import SubmissionState, reporting_month_for, reporting_units, submission_state
+from tasks.reporting import (
+    SubmissionState,
+    reporting_month_for,
+    reporting_units,
+    submission_state,
+)
 from units.models import Membership, Unit
 
 Kind = ReminderMessage.Kind
@@ -388,6 +393,29 @@ class Composer:
             [recipient.email],
             self.attachments() if with_attachments else [],
         )
+
+
+# The returned notice -----------------------------------------------------------------------
+
+
+def returned_code(report):
+    """The "period" of a returned notice: the report and the version the return made (r12-v5),
+    so each return or reopen is one message, sent once, and a later one is a new message."""
+    return f"r{report.pk}-v{report.version}"
+
+
+def compose_returned(row):
+    """The email of a recorded returned notice, with the reason as it was at that version."""
+    report_id, _sep, version = row.period.removeprefix("r").partition("-v")
+    report = MonthlyReport.objects.select_related("plan", "unit").get(pk=int(report_id))
+    at_return = report.history.filter(version=int(version)).order_by("-history_id").first() or report
+    reopened = bool(at_return.reopen_reason)
+    context = {
+        "report": report, "unit": report.unit, "month": report.month, "year": report.plan.year,
+        "reason": at_return.reopen_reason if reopened else at_return.return_reason, "reopened": reopened,
+        "recipient": row.user, "pk": report.pk,
+    }
+    return build_email("report-returned", context, [row.recipient])
 
 
 def context_for(kind, period, recipient, plan=None):

@@ -54,6 +54,7 @@ from django.utils import timezone
 from reports.models import ReminderMessage
 from reports.reminders.calendar import (  # noqa: F401  (the calendar is part of this module's API)
     CATCH_UP_DAYS,
+    DELIVERED_KINDS,
     MONTHLY_KINDS,
     PERIODIC_KINDS,
     NoPlanError,
@@ -79,6 +80,7 @@ from reports.reminders.content import (  # noqa: F401  (who gets what is part of
     Recipient,
     bureau_staff,
     compose,
+    compose_returned,
     context_for,
     leaders,
     leaders_and_staff,
@@ -169,7 +171,7 @@ def claim(message_id):
     """Pending → sending, for exactly one caller: the optimistic lock every sender goes through."""
     return (
         ReminderMessage.objects.filter(
-            pk=message_id, status=ReminderMessage.Status.PENDING, kind__in=PERIODIC_KINDS
+            pk=message_id, status=ReminderMessage.Status.PENDING, kind__in=DELIVERED_KINDS
         ).update(
             status=ReminderMessage.Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=timezone.now()
         )
@@ -228,7 +230,9 @@ def _send_claimed(row, composer, final_attempt):
     """
     subject = None
     try:
-        if composer is None:  # one message: through this module's compose(), the seam tests patch
+        if row.kind == Kind.RETURNED:
+            email = compose_returned(row)
+        elif composer is None:  # one message: through this module's compose(), the seam tests patch
             email = compose(row.kind, parse_period(row.kind, row.period), recipient_of(row))
         else:
             email = composer.compose(recipient_of(row))
@@ -265,7 +269,7 @@ def reopen_for_resend(message_id):
     resendable = Q(status=ReminderMessage.Status.FAILED) | Q(
         status=ReminderMessage.Status.SENDING, last_attempt_at__lt=stale
     )
-    ReminderMessage.objects.filter(resendable, pk=message_id, kind__in=PERIODIC_KINDS).update(
+    ReminderMessage.objects.filter(resendable, pk=message_id, kind__in=DELIVERED_KINDS).update(
         status=ReminderMessage.Status.PENDING
     )
     return ReminderMessage.objects.filter(pk=message_id, status=ReminderMessage.Status.PENDING).exists()
@@ -286,7 +290,7 @@ def stale_pending_ids(older_than_minutes=None):
     cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
     untouched = Q(last_attempt_at__lt=cutoff) | Q(last_attempt_at__isnull=True, created__lt=cutoff)
     return list(
-        ReminderMessage.objects.filter(untouched, status=ReminderMessage.Status.PENDING, kind__in=PERIODIC_KINDS)
+        ReminderMessage.objects.filter(untouched, status=ReminderMessage.Status.PENDING, kind__in=DELIVERED_KINDS)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -336,5 +340,5 @@ def run_now(kind, period, dry_run=False, retry_failed=False):
 def _reopen_failed(kind, period):
     """--retry-failed: every failed message of the run back to pending, as reopen_for_resend does one."""
     ReminderMessage.objects.filter(
-        kind=kind, period=period.code, status=ReminderMessage.Status.FAILED, kind__in=PERIODIC_KINDS
+        kind=kind, period=period.code, status=ReminderMessage.Status.FAILED, kind__in=DELIVERED_KINDS
     ).update(status=ReminderMessage.Status.PENDING)

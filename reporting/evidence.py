@@ -1,15 +1,30 @@
 """Evidence files (佐证材料): checked by content, stored under a random name, served as attachments only.
 
-The type is decided from the bytes (the `filetype` package, plus the zip and OLE2 containers of
-office documents), never from the name or the browser's Content-Type; the name's extension must
-agree with the content so that a download opens in the program its name promises.
+The type is decided from the bytes, never from the browser's Content-Type, and the name's extension
+must agree with it, so that a download opens in the program its name promises:
+
+- PDF: starts with ``%PDF-``;
+- PNG: the 8-byte signature followed by the IHDR header chunk; JPEG: ``FF D8 FF``; GIF: ``GIF87a``/``GIF89a``;
+- docx/xlsx/pptx: a zip (only its directory is read, nothing is inflated) with ``[Content_Types].xml``
+  and exactly one of the main parts ``word/document.xml``, ``xl/workbook.xml``, ``ppt/presentation.xml``;
+  one that carries macros (``vbaProject.bin``) is refused;
+- doc/xls/ppt: an OLE2 compound file; when its root entry records the class of a Word, Excel or
+  PowerPoint document it must be the one the extension names, and a Windows Installer class
+  (.msi/.msp/.mst renamed) is refused.
+
+The name a user sees and downloads is cleaned once, here (`clean_name`): whatever path it carries,
+control, bidi and zero-width characters, runs of spaces, leading dots and the trailing dots and spaces
+Windows drops are removed, and it is cut to NAME_MAX characters with its extension kept. The
+extension that is checked is the one of the cleaned name. The stored file's name is generated.
 """
 
+import re
+import struct
+import unicodedata
 import uuid
 import zipfile
-from pathlib import PurePath
 
-import filetype
+import olefile
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,6 +38,7 @@ from units.models import AuditEvent
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+PNG_HEAD = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 
 # extension -> MIME type of what we accept
 MIME_TYPES = {
@@ -38,31 +54,89 @@ MIME_TYPES = {
     "xls": "application/vnd.ms-excel",
     "ppt": "application/vnd.ms-powerpoint",
 }
-SIMPLE_KINDS = {"application/pdf": {"pdf"}, "image/png": {"png"}, "image/jpeg": {"jpg", "jpeg"}, "image/gif": {"gif"}}
-OOXML_PARTS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+OOXML_MAIN_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml"}
+OLE2_KINDS = {"doc", "xls", "ppt"}
+# The class (CLSID) an OLE2 file's root entry records, for the ones we know.
+OLE2_CLASSES = {
+    uuid.UUID("00020906-0000-0000-c000-000000000046"): {"doc"},  # Word 97–2003
+    uuid.UUID("00020900-0000-0000-c000-000000000046"): {"doc"},  # Word 6.0/95
+    uuid.UUID("00020820-0000-0000-c000-000000000046"): {"xls"},  # Excel 97–2003
+    uuid.UUID("00020810-0000-0000-c000-000000000046"): {"xls"},  # Excel 5.0/95
+    uuid.UUID("64818d10-4f9b-11cf-86ea-00aa00b929e8"): {"ppt"},  # PowerPoint 97–2003
+    uuid.UUID("ea7bae70-fb3b-11cd-a903-00aa00510ea3"): {"ppt"},  # PowerPoint 95
+    uuid.UUID("000c1084-0000-0000-c000-000000000046"): set(),  # Windows Installer package (.msi)
+    uuid.UUID("000c1086-0000-0000-c000-000000000046"): set(),  # Windows Installer patch (.msp)
+    uuid.UUID("000c1082-0000-0000-c000-000000000046"): set(),  # Windows Installer transform (.mst)
+}
 ACCEPT = ".pdf,.png,.jpg,.jpeg,.gif,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
+NAME_MAX = 100  # characters of the name shown and downloaded, extension included
+DEFAULT_STEM = "佐证材料"  # when nothing is left of the name but its extension
 
 
-def _extension(name):
-    return PurePath(name or "").suffix.lower().lstrip(".")
+def _visible(text):
+    """`text` without control, format (bidi, zero-width), surrogate, private-use or unassigned characters."""
+    return "".join(char for char in text if not unicodedata.category(char).startswith("C"))
 
 
-def _ooxml_kind(uploaded):
-    """docx/xlsx/pptx for an Office Open XML package, else None."""
+def _split(name):
+    """(stem, extension as typed) of a name, cleaned; the extension is "" when there is none."""
+    name = re.split(r"[/\\]", unicodedata.normalize("NFC", str(name or "")))[-1]
+    name = re.sub(r"\s+", " ", _visible(name)).rstrip(" .")  # Windows drops trailing dots and spaces
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    return stem.strip(" ."), extension.strip()
+
+
+def split_name(name):
+    """(stem, extension) of an uploaded file's name, cleaned; the extension lower-case, "" when there is none."""
+    stem, extension = _split(name)
+    return stem, extension.lower()
+
+
+def clean_name(name):
+    """The name shown on the pages and offered on download: see the module's docstring."""
+    stem, extension = _split(name)
+    suffix = f".{extension}" if extension else ""
+    stem = stem[: max(NAME_MAX - len(suffix), 0)].rstrip(" .") or DEFAULT_STEM
+    return f"{stem}{suffix}"[:NAME_MAX]
+
+
+def _zip_names(uploaded):
+    """The lower-cased member names of a zip (its central directory only), or None."""
     try:
         uploaded.seek(0)
         with zipfile.ZipFile(uploaded) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+            return {name.lower() for name in archive.namelist()}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None
     finally:
         uploaded.seek(0)
-    if "[Content_Types].xml" not in names:
+
+
+def _ooxml_kind(names):
+    """docx/xlsx/pptx for an Office Open XML package, else None."""
+    if not names or "[content_types].xml" not in names:
         return None
-    for kind, prefix in OOXML_PARTS.items():
-        if any(name.startswith(prefix) for name in names):
-            return kind
-    return None
+    kinds = [kind for kind, part in OOXML_MAIN_PARTS.items() if part in names]
+    return kinds[0] if len(kinds) == 1 else None
+
+
+def _has_macros(names):
+    return any(name.rsplit("/", 1)[-1] == "vbaproject.bin" for name in names or ())
+
+
+def _ole2_class(uploaded):
+    """The class (CLSID) an OLE2 file's root storage records, read with olefile, or None."""
+    try:
+        uploaded.seek(0)
+        with olefile.OleFileIO(uploaded) as ole:
+            clsid = ole.root.clsid
+        return uuid.UUID(clsid) if clsid else None
+    except (OSError, ValueError, struct.error):
+        return None
+    finally:
+        uploaded.seek(0)
 
 
 def detected_extensions(uploaded):
@@ -70,16 +144,25 @@ def detected_extensions(uploaded):
     uploaded.seek(0)
     head = uploaded.read(8192)
     uploaded.seek(0)
+    if head.startswith(b"%PDF-"):
+        return {"pdf"}
+    if head.startswith(PNG_HEAD):
+        return {"png"}
+    if head.startswith(b"\xff\xd8\xff"):
+        return {"jpg", "jpeg"}
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return {"gif"}
     if head.startswith(OLE2_MAGIC):
-        # An OLE2 compound file: Word, Excel or PowerPoint 97–2003; the container alone does not say which.
-        return {"doc", "xls", "ppt"}
+        # Word, Excel or PowerPoint 97–2003; the container alone does not say which, its root entry may.
+        return OLE2_CLASSES.get(_ole2_class(uploaded), OLE2_KINDS)
     if head.startswith(ZIP_MAGIC):
-        kind = _ooxml_kind(uploaded)
+        kind = _ooxml_kind(_zip_names(uploaded))
         return {kind} if kind else set()
-    guess = filetype.guess(head)
-    if guess is None:
-        return set()
-    return SIMPLE_KINDS.get(guess.mime, set())
+    return set()
+
+
+def _allowed_types_message():
+    return _("只能上传 PDF、图片（PNG、JPEG、GIF）或 Office 文档（Word、Excel、PowerPoint）。")
 
 
 def check_upload(uploaded):
@@ -93,14 +176,24 @@ def check_upload(uploaded):
         )
     if uploaded.size == 0:
         raise ValidationError(_("文件是空的。"), code="empty")
-    extension = _extension(uploaded.name)
-    if extension not in MIME_TYPES:
+    _stem, extension = split_name(uploaded.name)
+    if not extension:
         raise ValidationError(
-            _("只能上传 PDF、图片（PNG、JPEG、GIF）或 Office 文档（Word、Excel、PowerPoint）。"), code="type"
+            _("文件名没有扩展名。%(allowed)s") % {"allowed": _allowed_types_message()}, code="type"
+        )
+    if extension not in MIME_TYPES:
+        shown = extension if len(extension) <= 16 else extension[:16] + "…"
+        raise ValidationError(
+            _("不能上传“.%(ext)s”文件。%(allowed)s") % {"ext": shown, "allowed": _allowed_types_message()},
+            code="type",
         )
     if extension not in detected_extensions(uploaded):
         raise ValidationError(
             _("文件内容与扩展名“.%(ext)s”不符，或不是允许的类型。") % {"ext": extension}, code="content"
+        )
+    if extension in OOXML_MAIN_PARTS and _has_macros(_zip_names(uploaded)):
+        raise ValidationError(
+            _("文档含有宏，不能上传；请另存为不含宏的“.%(ext)s”文档后再上传。") % {"ext": extension}, code="macros"
         )
     return extension, MIME_TYPES[extension]
 
@@ -110,17 +203,22 @@ def store_evidence(progress, uploaded, user, request=None):
     if not can_edit_report(user, progress.report):
         raise PermissionDenied
     extension, mime = check_upload(uploaded)
-    original_name = PurePath(uploaded.name).name[:255]
-    with transaction.atomic():
-        evidence = EvidenceFile(
-            progress=progress, original_name=original_name, content_type=mime, size=uploaded.size, uploaded_by=user
-        )
-        evidence.file.save(f"{uuid.uuid4().hex}.{extension}", uploaded, save=False)
-        evidence.save()
-        record(
-            AuditEvent.Action.UPLOAD, request=request, user=user, obj=evidence,
-            changes={"file": [None, original_name], "size": [None, uploaded.size], "progress": [None, progress.pk]},
-        )
+    original_name = clean_name(uploaded.name)
+    evidence = EvidenceFile(
+        progress=progress, original_name=original_name, content_type=mime, size=uploaded.size, uploaded_by=user
+    )
+    try:
+        with transaction.atomic():
+            evidence.file.save(f"{uuid.uuid4().hex}.{extension}", uploaded, save=False)
+            evidence.save()
+            record(
+                AuditEvent.Action.UPLOAD, request=request, user=user, obj=evidence,
+                changes={"file": [None, original_name], "size": [None, uploaded.size], "progress": [None, progress.pk]},
+            )
+    except Exception:
+        if evidence.file.name:  # the row was not saved: leave no file behind
+            evidence.file.storage.delete(evidence.file.name)
+        raise
     return evidence
 
 

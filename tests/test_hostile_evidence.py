@@ -424,3 +424,10 @@ class DownloadTests(HostileEvidenceTestCase):
         self.assertTrue(Path(evidence.file.path).exists())
         self.assertNotIn("纪要.pdf", self.client.get(f"/reporting/{self.hongshan_report.pk}/").content.decode())
 
+
+    def test_it_serves_the_type_of_the_stored_file_even_when_the_row_says_otherwise(self):
+        evidence = self.assert_stored(self.post("纪要.pdf", PDF), "pdf")
+        EvidenceFile.objects.filter(pk=evidence.pk).update(content_type="text/html")  # e.g. edited in the admin
+        self.login(self.jxj_liaison)
+        response = self.client.get(f"/reporting/evidence/{evidence.pk}/")
+        self.assertEqual(response["Content-Type"], "application/pdf")

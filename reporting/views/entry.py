@@ -1,4 +1,4 @@
-"""Monthly reporting pages: a unit's month, its report, editing, evidence and submitting.
+"""Monthly reporting pages: a unit's month, its report, editing and submitting (evidence: views/evidence.py).
 
 Every report is looked up through `MonthlyReport.objects.for_user` (another unit's report is a
 404) and every change is allowed by `tasks.reporting.can_edit_report` (else 403) and made by
@@ -10,26 +10,33 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reporting import services
-from reporting.evidence import delete_evidence, store_evidence
 from reporting.forms import EvidenceForm, ProgressForm, ReasonForm, ReportValuesForm
+from reporting.views.lookups import (
+    MONTHS,
+    current_plan,
+    due_month,
+    get_report_for_user,
+    get_rw_report_for_user,
+    report_url,
+    task_for_report,
+)
 from targets.models import TargetValue
 from targets.numbers import format_number
 from targets.progress import Status, status_for
 from tasks.calendar import due_date
-from tasks.models import EvidenceFile, MonthlyReport, Plan, ProgressReport, ReportingMonthClosure
+from tasks.models import EvidenceFile, MonthlyReport, ProgressReport, ReportingMonthClosure
 from tasks.reporting import (
     SubmissionState,
     can_edit_report,
     can_submit_report,
     local_today,
-    reporting_month_for,
     reporting_units,
     submission_state,
     targets_for_unit,
@@ -37,7 +44,6 @@ from tasks.reporting import (
 )
 from units.access import (
     editable_unit_ids,
-    get_object_for_user,
     is_leader,
     is_staff,
     reads_everything,
@@ -45,52 +51,6 @@ from units.access import (
     unit_of,
 )
 from units.models import Unit
-
-MONTHS = range(1, 13)
-
-
-# Helpers
-
-
-def _current_plan():
-    plan = Plan.current()
-    if plan is None:
-        raise Http404
-    return plan
-
-
-def _get_report_for_user(request, pk):
-    """(report, can_edit) of a report the user may see; 404 for another unit's report."""
-    require_role(request.user)
-    report = get_object_for_user(MonthlyReport.objects.select_related("plan", "unit"), request.user, pk=pk)
-    return report, can_edit_report(request.user, report)
-
-
-def _get_rw_report_for_user(request, pk):
-    report, can_edit = _get_report_for_user(request, pk)
-    if not can_edit:
-        raise PermissionDenied
-    return report
-
-
-def _due_month(plan, today):
-    """The month whose report is due now (the month just ended), within the plan's year."""
-    year, month = reporting_month_for(today)
-    if year < plan.year:
-        return None
-    return month if year == plan.year else 12
-
-
-def _task_for_report(report, number):
-    task = tasks_for_unit(report.plan, report.unit).filter(number=number).first()
-    if task is None:
-        raise Http404
-    return task
-
-
-def _report_url(report):
-    return reverse("reporting:report", args=[report.pk])
-
 
 # A unit's months
 
@@ -104,7 +64,7 @@ def my_unit(request):
         return redirect("reporting:review")
     if is_leader(request.user):
         return redirect("reporting:grid")
-    plan = _current_plan()
+    plan = current_plan()
     unit = unit_of(request.user)
     today = local_today()
     reports = {r.month: r for r in MonthlyReport.objects.filter(plan=plan, unit=unit).select_related("plan")}
@@ -117,20 +77,20 @@ def my_unit(request):
         }
         for month in MONTHS
     ]
-    due_month = _due_month(plan, today)
-    targets = list(targets_for_unit(plan, unit, due_month))
+    month_due = due_month(plan, today)
+    targets = list(targets_for_unit(plan, unit, month_due))
     tasks = list(tasks_for_unit(plan, unit))
     due = None
-    if due_month:
-        report = reports.get(due_month)
+    if month_due:
+        report = reports.get(month_due)
         valued = set(report.values.values_list("target_id", flat=True)) if report else set()
         progressed = set(report.progress.values_list("task_id", flat=True)) if report else set()
         due = {
-            "month": due_month,
+            "month": month_due,
             "report": report,
-            "deadline": due_date(plan, due_month),
-            "overdue": today > due_date(plan, due_month),
-            "state": months[due_month - 1]["state"],
+            "deadline": due_date(plan, month_due),
+            "overdue": today > due_date(plan, month_due),
+            "state": months[month_due - 1]["state"],
             "missing_targets": [t for t in targets if t.pk not in valued],
             "missing_tasks": [t for t in tasks if t.pk not in progressed],
         }
@@ -177,11 +137,11 @@ def open_month(request, month):
     nothing — following the months' links must not leave empty drafts behind — and the first save
     (POST) creates the draft together with what was entered, or nothing if the form is refused."""
     require_role(request.user)
-    plan = _current_plan()
+    plan = current_plan()
     unit = _unit_opened(request, plan, month)
     report = MonthlyReport.objects.filter(plan=plan, unit=unit, month=month).first()
     if report is not None:
-        return redirect(_report_url(report))
+        return redirect(report_url(report))
     if not (is_staff(request.user) or unit.pk in editable_unit_ids(request.user)):
         raise Http404  # nothing to show a reader before the unit has reported
     back = reverse("reporting:grid" if is_staff(request.user) else "reporting:my_unit")
@@ -193,7 +153,7 @@ def open_month(request, month):
     if request.method == "POST" and form.is_valid():
         report = _create_with_values(request, form, unsaved)
         if report is not None:
-            return redirect(_report_url(report))
+            return redirect(report_url(report))
     context = {"report": unsaved, "form": form, "back_url": back}
     return render(request, "reporting/values_form.html", context, status=409 if form.conflict else 200)
 
@@ -201,7 +161,7 @@ def open_month(request, month):
 # One report
 
 
-def _detail_context(request, report, can_edit, **extra):
+def detail_context(request, report, can_edit, **extra):
     plan, unit = report.plan, report.unit
     targets = list(targets_for_unit(plan, unit, report.month))
     values = {v.target_id: v for v in report.values.select_related("updated_by")}
@@ -250,8 +210,8 @@ def _detail_context(request, report, can_edit, **extra):
 @login_required
 @require_GET
 def report_detail(request, pk):
-    report, can_edit = _get_report_for_user(request, pk)
-    return render(request, "reporting/report.html", _detail_context(request, report, can_edit))
+    report, can_edit = get_report_for_user(request, pk)
+    return render(request, "reporting/report.html", detail_context(request, report, can_edit))
 
 
 def _values_form_kwargs(report):
@@ -273,7 +233,7 @@ def _values_form_kwargs(report):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_values(request, pk):
-    report = _get_rw_report_for_user(request, pk)
+    report = get_rw_report_for_user(request, pk)
     kwargs = _values_form_kwargs(report)
     if request.method == "POST":
         form = ReportValuesForm(request.POST, **kwargs)
@@ -281,14 +241,14 @@ def edit_values(request, pk):
             changed = form.save(request.user)
             if changed is not None:
                 messages.success(request, _("已保存 %(n)d 项指标数值。") % {"n": changed})
-                return redirect(_report_url(report))
+                return redirect(report_url(report))
         status = 409 if form.conflict else 200
         return render(request, "reporting/values_form.html", {"report": report, "form": form}, status=status)
     form = ReportValuesForm(**kwargs)
     return render(request, "reporting/values_form.html", {"report": report, "form": form})
 
 
-def _progress_page(request, report, task, form=None, evidence_form=None, status=200):
+def progress_page(request, report, task, form=None, evidence_form=None, status=200):
     progress = ProgressReport.objects.filter(report=report, task=task).prefetch_related("evidence").first()
     form = form or ProgressForm(report=report, task=task, instance=progress)
     context = {
@@ -306,77 +266,16 @@ def _progress_page(request, report, task, form=None, evidence_form=None, status=
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_progress(request, pk, task_number):
-    report = _get_rw_report_for_user(request, pk)
-    task = _task_for_report(report, task_number)
+    report = get_rw_report_for_user(request, pk)
+    task = task_for_report(report, task_number)
     if request.method == "POST":
         instance = ProgressReport.objects.filter(report=report, task=task).first()
         form = ProgressForm(request.POST, report=report, task=task, instance=instance)
         if form.is_valid() and form.save(request.user) is not None:
             messages.success(request, _("已保存任务 %(n)d 的月度进展。") % {"n": task.number})
-            return redirect(_report_url(report))
-        return _progress_page(request, report, task, form=form, status=409 if form.conflict else 200)
-    return _progress_page(request, report, task)
-
-
-# Evidence
-
-
-@login_required
-@require_POST
-def upload_evidence(request, pk, task_number):
-    report = _get_rw_report_for_user(request, pk)
-    task = _task_for_report(report, task_number)
-    progress = ProgressReport.objects.filter(report=report, task=task).first()
-    form = EvidenceForm(request.POST, request.FILES)
-    if progress is None:
-        form.is_valid()
-        form.add_error(None, _("请先保存本任务的月度进展，再上传佐证材料。"))
-        return _progress_page(request, report, task, evidence_form=form)
-    if not form.is_valid():
-        return _progress_page(request, report, task, evidence_form=form)
-    try:
-        evidence = store_evidence(progress, form.cleaned_data["file"], request.user, request)
-    except ValidationError as error:
-        form.add_error("file", error)
-        return _progress_page(request, report, task, evidence_form=form)
-    messages.success(request, _("已上传“%(name)s”。") % {"name": evidence.original_name})
-    return redirect("reporting:progress", pk=report.pk, task_number=task.number)
-
-
-def _get_evidence_for_user(request, pk):
-    require_role(request.user)
-    return get_object_for_user(
-        EvidenceFile.objects.select_related("progress__report__plan", "progress__report__unit", "progress__task"),
-        request.user, pk=pk,
-    )
-
-
-@login_required
-@require_GET
-def download_evidence(request, pk):
-    evidence = _get_evidence_for_user(request, pk)
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
-@login_required
-@require_POST
-def remove_evidence(request, pk):
-    evidence = _get_evidence_for_user(request, pk)
-    report = evidence.progress.report
-    if not can_edit_report(request.user, report):
-        raise PermissionDenied
-    delete_evidence(evidence, request.user, request)
-    messages.success(request, _("已删除“%(name)s”。") % {"name": evidence.original_name})
-    return redirect("reporting:progress", pk=report.pk, task_number=evidence.progress.task.number)
+            return redirect(report_url(report))
+        return progress_page(request, report, task, form=form, status=409 if form.conflict else 200)
+    return progress_page(request, report, task)
 
 
 # Workflow
@@ -385,7 +284,7 @@ def remove_evidence(request, pk):
 @login_required
 @require_POST
 def submit(request, pk):
-    report, _can_edit = _get_report_for_user(request, pk)
+    report, _can_edit = get_report_for_user(request, pk)
     if not can_submit_report(request.user, report):
         raise PermissionDenied
     try:
@@ -399,4 +298,4 @@ def submit(request, pk):
             messages.warning(request, _("已报送，超过报送截止日期，记为逾期报送。"))
         else:
             messages.success(request, _("已报送，等待市科技局审核。"))
-    return redirect(_report_url(report))
+    return redirect(report_url(report))

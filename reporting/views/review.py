@@ -18,14 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reporting import change_log, services
 from reporting.forms import ReasonForm
-from reporting.views.entry import (
-    MONTHS,
-    _current_plan,
-    _detail_context,
-    _get_report_for_user,
-    _get_rw_report_for_user,
-    _report_url,
-)
+from reporting.views.entry import detail_context
+from reporting.views.lookups import MONTHS, current_plan, get_report_for_user, get_rw_report_for_user, report_url
 from targets.models import TargetValue
 from tasks.calendar import due_date
 from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure
@@ -84,7 +78,7 @@ def approve(request):
 
 def _reason_action(request, pk, prefix, action, done_message):
     require_staff(request.user)
-    report, can_edit = _get_report_for_user(request, pk)
+    report, can_edit = get_report_for_user(request, pk)
     form = ReasonForm(request.POST, prefix=prefix)
     if form.is_valid():
         try:
@@ -93,8 +87,8 @@ def _reason_action(request, pk, prefix, action, done_message):
             messages.error(request, str(error))
         else:
             messages.success(request, done_message)
-        return redirect(_report_url(report))
-    context = _detail_context(request, report, can_edit, **{f"{prefix}_form": form})
+        return redirect(report_url(report))
+    context = detail_context(request, report, can_edit, **{f"{prefix}_form": form})
     return render(request, "reporting/report.html", context, status=400)
 
 
@@ -120,7 +114,7 @@ def grid(request):
     require_role(request.user)
     if not reads_everything(request.user):
         raise PermissionDenied
-    plan = _current_plan()
+    plan = current_plan()
     today = local_today()
     units = list(reporting_units(plan).order_by("position", "code"))
     reports = {(r.unit_id, r.month): r for r in MonthlyReport.objects.filter(plan=plan)}
@@ -151,7 +145,7 @@ def grid(request):
 @login_required
 @require_GET
 def history(request, pk):
-    report, can_edit = _get_report_for_user(request, pk)
+    report, can_edit = get_report_for_user(request, pk)
     targets = {t.pk: t for t in report.plan.targets.all()}
     tasks = {t.pk: t for t in report.plan.tasks.all()}
     value_rows = change_log.version_rows(
@@ -176,7 +170,7 @@ def history(request, pk):
 @require_POST
 def restore(request, pk):
     require_staff(request.user)
-    report = _get_rw_report_for_user(request, pk)
+    report = get_rw_report_for_user(request, pk)
     model = {"value": TargetValue, "progress": ProgressReport}.get(request.POST.get("kind"))
     if model is None:
         raise Http404
@@ -203,7 +197,7 @@ def restore(request, pk):
 @require_GET
 def months(request):
     require_staff(request.user)
-    plan = _current_plan()
+    plan = current_plan()
     closed = {c.month: c for c in ReportingMonthClosure.objects.filter(plan=plan).select_related("closed_by")}
     status_counts = defaultdict(lambda: defaultdict(int))
     for month, status, count in (
@@ -225,7 +219,7 @@ def close_month(request, month):
     require_staff(request.user)
     if month not in MONTHS:
         raise Http404
-    services.close_month(_current_plan(), month, request.user)
+    services.close_month(current_plan(), month, request.user)
     messages.success(request, _("%(m)d月已关闭报送。") % {"m": month})
     return redirect("reporting:months")
 
@@ -236,6 +230,6 @@ def reopen_month(request, month):
     require_staff(request.user)
     if month not in MONTHS:
         raise Http404
-    services.open_month(_current_plan(), month, request.user)
+    services.open_month(current_plan(), month, request.user)
     messages.success(request, _("%(m)d月已重新开放报送。") % {"m": month})
     return redirect("reporting:months")

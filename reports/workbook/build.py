@@ -29,13 +29,10 @@ from reports.workbook.figures import (  # noqa: F401  (part of this module's API
     coordination_items,
     quarter_months,
 )
-from reports.workbook.sheets import (
-    _coordination_sheet,
-    _overview_sheet,
-    _submission_sheet,
-    _targets_sheet,
-    _tasks_sheet,
-)
+from reports.workbook.sheets.overview import overview_sheet
+from reports.workbook.sheets.submissions import submission_sheet
+from reports.workbook.sheets.targets import targets_sheet
+from reports.workbook.sheets.tasks import coordination_sheet, tasks_sheet
 from reports.workbook.styles import (  # noqa: F401  (part of this module's API)
     SELF_STATUS_AS_STATUS,
     STATUS_FILLS,
@@ -61,11 +58,11 @@ def build_quarterly_workbook(plan, quarter, today=None):
     data = QuarterData(plan, quarter, today=today)
     heading = _("%(plan)s · %(quarter)s调度报告") % {"plan": plan.title, "quarter": quarter_label(plan, quarter)}
     wb = Workbook()
-    _overview_sheet(wb, data, heading)
-    _targets_sheet(wb, data, heading)
-    _tasks_sheet(wb, data, heading)
-    _coordination_sheet(wb, data, heading)
-    _submission_sheet(wb, data, heading)
+    overview_sheet(wb, data, heading)
+    targets_sheet(wb, data, heading)
+    tasks_sheet(wb, data, heading)
+    coordination_sheet(wb, data, heading)
+    submission_sheet(wb, data, heading)
     wb.properties.title = excel_safe(heading)  # the plan's title, editable in the admin
     wb.properties.creator = _("武汉市科学技术局")
     return workbook_bytes(wb)

@@ -6,7 +6,13 @@ from django.db.models import Prefetch
 from targets.progress import count_by_status
 from targets.standing_queries import stored_standings_of
 from tasks.models import MonthlyReport, ProgressReport, TaskAssignment
-from tasks.reporting import SubmissionState, local_today, reporting_units, submission_state, was_on_time
+from tasks.reporting import (
+    SubmissionState,
+    local_today,
+    reporting_units,
+    submission_state,
+    was_on_time,
+)
 
 # Reports whose narrative may go to the meeting: sent in by the unit (a draft is still being written).
 VISIBLE_REPORT_STATUSES = (MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.APPROVED)

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from benchmarks.management.commands import bench as bench_module
-from benchmarks.management.commands.bench import COLD_PARAM
 from benchmarks.management.commands.bench import Command as BenchCommand
+from benchmarks.pages import COLD_PARAM
 from targets.standing_store import refresh_for_units
 from tasks.models import MonthlyReport, Plan
 from tests.dashboard_seed import seed_months

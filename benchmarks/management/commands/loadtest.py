@@ -42,7 +42,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from benchmarks.parts import filtered_views, load_average
+from benchmarks.measurements import filtered_views, load_average
 from tasks.models import Plan
 from units.accounts import create_account
 from units.models import Membership

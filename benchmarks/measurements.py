@@ -1,6 +1,7 @@
-"""The bench command's longer measurements: an approval's write path, the workbook, the reminder
-fan-out, and the query comparisons 1 year / 10 years and 43 / 774 targets
-(benchmarks/management/commands/bench.py). Each runs inside a transaction the command rolls back."""
+"""The bench command's other measurements: the views readers open beyond the defaults (shared with
+loadtest), an approval's write path, the workbook, the reminder fan-out, and the query comparisons
+1 year / 10 years and 43 / 774 targets (benchmarks/management/commands/bench.py). Whatever writes runs
+inside a transaction the command rolls back."""
 
 import contextlib
 import os
@@ -15,7 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from benchmarks.management.commands.generate_scale_data import delete_synthetic_plans, scale_plans
+from benchmarks.management.commands.generate_scale_data import (
+    delete_synthetic_plans,
+    scale_plans,
+)
 from reporting.services import approve_reports, get_or_create_report, reopen_report
 from reports.models import ReminderMessage
 from reports.reminders import delivery as reminders

@@ -118,6 +118,10 @@ def deliver_reminder(self, message_id):
 
 @shared_task
 def sweep_pending_reminders():
-    """Queue messages left pending (recorded while the broker was down, or their task lost)."""
-    queued, _not_queued = enqueue_delivery(reminders.stale_pending_ids())
+    """Queue messages left pending (recorded while the broker was down, or their task lost) and
+    those a worker died sending (stuck "sending"); each is still claimed once, so sent once."""
+    reclaimed = reminders.reclaim_stale_sending()
+    if reclaimed:
+        logger.warning("%s reminder(s) left sending by a worker that died: queued again", len(reclaimed))
+    queued, _not_queued = enqueue_delivery(sorted({*reminders.stale_pending_ids(), *reclaimed}))
     return queued

@@ -1,5 +1,6 @@
 """Helpers of the reminder tests: a real SMTP server on the loopback, Shanghai time, report data."""
 
+import asyncio
 import datetime
 import email
 import socket
@@ -29,13 +30,23 @@ def free_port():
 
 
 class RecordingHandler:
-    """Keeps every message; answers 451 (try again later) to the first `fail_first` ones."""
+    """Keeps every message; answers 451 (try again later) to the first `fail_first` ones.
 
-    def __init__(self, fail_first=0):
+    `rcpt_delay` seconds before accepting each recipient make a batch slow enough to kill a worker
+    in the middle of it: a client that dies then has sent no message, as with a real server."""
+
+    def __init__(self, fail_first=0, rcpt_delay=0):
         self.fail_first = fail_first
+        self.rcpt_delay = rcpt_delay
         self.attempts = 0
         self.envelopes = []
         self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
@@ -51,9 +62,9 @@ class RecordingHandler:
 
 
 @contextmanager
-def smtp_server(fail_first=0):
+def smtp_server(fail_first=0, rcpt_delay=0):
     """An aiosmtpd server on 127.0.0.1 for the block; yields (port, handler)."""
-    handler = RecordingHandler(fail_first)
+    handler = RecordingHandler(fail_first, rcpt_delay)
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=10)
     controller.start()

@@ -90,7 +90,7 @@ class CeleryWorkerAndBeatTests(TransactionTestCase):
         call_command("migrate", verbosity=0, interactive=False)
         self.database_url = database_url(file_settings)
 
-    def start_worker(self, smtp_port, bulletin=True, **extra_env):
+    def start_worker(self, smtp_port, bulletin=True, purge=True, **extra_env):
         from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
         if bulletin:
@@ -124,7 +124,8 @@ class CeleryWorkerAndBeatTests(TransactionTestCase):
         self.addCleanup(log.close)
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "wuhan_plan", "worker", "--beat", "--loglevel=INFO",
-             "--concurrency=1", "--purge", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "--concurrency=1", *(["--purge"] if purge else []),
+             "--without-gossip", "--without-mingle", "--without-heartbeat",
              "--hostname", f"integration-{os.getpid()}@127.0.0.1",
              "--schedule", str(self.workdir / "celerybeat-schedule")],
             cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,

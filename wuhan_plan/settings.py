@@ -5,6 +5,7 @@ value it cannot read (DEBUG=perhaps, SESSION_IDLE_MINUTES=ten ...), so a bad dep
 fails at start-up rather than at the first request.
 """
 
+import datetime
 import secrets
 from pathlib import Path
 
@@ -281,9 +282,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=10),
     },
     "reminder-sweep-every-5-minutes": {
-        # Delivers messages recorded while the broker was down (e.g. a "send now" from the web).
+        # Delivers messages recorded while the broker was down (e.g. a "send now" from the web),
+        # and those a worker died sending (stuck "sending" past REMINDER_STALE_SENDING_SECONDS).
         "task": "reports.tasks.sweep_pending_reminders",
-        "schedule": crontab(minute="*/5"),
+        "schedule": datetime.timedelta(seconds=env_int("REMINDER_SWEEP_EVERY_SECONDS", 300, minimum=1)),
     },
 }
 # Reminder delivery: a failed SMTP send is retried REMINDER_MAX_RETRIES times, waiting
@@ -291,6 +293,12 @@ CELERY_BEAT_SCHEDULE = {
 REMINDER_MAX_RETRIES = env_int("REMINDER_MAX_RETRIES", 4, minimum=0, maximum=10)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60, minimum=1)
 REMINDER_SWEEP_AFTER_MINUTES = env_int("REMINDER_SWEEP_AFTER_MINUTES", 15, minimum=1)
+# A message claimed ("sending") this long ago belongs to a worker that died mid-send: the sweep
+# puts it back to pending and queues it again. Longer than the hard time limit, so a send still
+# running (it is killed at CELERY_TASK_TIME_LIMIT) is never taken for a dead one.
+REMINDER_STALE_SENDING_SECONDS = env_int("REMINDER_STALE_SENDING_SECONDS", 900, minimum=1)
+if REMINDER_STALE_SENDING_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("REMINDER_STALE_SENDING_SECONDS must be longer than CELERY_TASK_TIME_LIMIT")
 
 # Security headers. Production (DEBUG off) is HTTPS-only.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -100,8 +100,6 @@ logger = logging.getLogger(__name__)
 
 Kind = ReminderMessage.Kind
 
-#: A message "sending" for longer than this belongs to a worker that died mid-send.
-STALE_SENDING_MINUTES = 15
 
 
 # Recording and sending ----------------------------------------------------------------------
@@ -261,18 +259,37 @@ def _record_failure(row, error, subject, final_attempt):
 
 
 def reopen_for_resend(message_id):
-    """A failed message, or one stuck "sending" past STALE_SENDING_MINUTES, back to pending.
+    """A failed message, or one stuck "sending" (see stale_sending), back to pending.
 
     A sent message stays sent. Returns True when the row is (now) pending.
     """
-    stale = timezone.now() - datetime.timedelta(minutes=STALE_SENDING_MINUTES)
-    resendable = Q(status=ReminderMessage.Status.FAILED) | Q(
-        status=ReminderMessage.Status.SENDING, last_attempt_at__lt=stale
-    )
+    resendable = Q(status=ReminderMessage.Status.FAILED) | stale_sending()
     ReminderMessage.objects.filter(resendable, pk=message_id, kind__in=DELIVERED_KINDS).update(
         status=ReminderMessage.Status.PENDING
     )
     return ReminderMessage.objects.filter(pk=message_id, status=ReminderMessage.Status.PENDING).exists()
+
+
+def stale_sending():
+    """Messages claimed so long ago (REMINDER_STALE_SENDING_SECONDS, longer than a task may run)
+    that the worker sending them must have died before it could record the outcome."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.REMINDER_STALE_SENDING_SECONDS)
+    return Q(status=ReminderMessage.Status.SENDING, last_attempt_at__lt=cutoff)
+
+
+def reclaim_stale_sending():
+    """Messages a dead worker left "sending", back to pending for the sweep to queue again; their ids.
+
+    The claim stays the one lock: the update re-checks that each row is still a stale claim, and the
+    queued delivery claims it again, so a message is sent once. No send outlives the hard time limit,
+    which is shorter than the staleness (settings), so a live send is never reclaimed.
+    """
+    ids = list(
+        ReminderMessage.objects.filter(stale_sending(), kind__in=DELIVERED_KINDS).values_list("pk", flat=True)
+    )
+    if ids:
+        ReminderMessage.objects.filter(stale_sending(), pk__in=ids).update(status=ReminderMessage.Status.PENDING)
+    return ids
 
 
 def pending_ids(kind, period):

@@ -88,6 +88,9 @@ MATRIX = {
     "account_deactivate": STAFF_ACTION,
     "account_activate": STAFF_ACTION,
     "account_reset_password": STAFF_ACTION,
+    # Only a superuser issues OTP enrolment codes (the staff persona is not one).
+    "account_otp_code": action(roles(liaisons=CLOSED, leader=CLOSED, staff=METHOD),
+                               roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=FORBIDDEN)),
     "audit_log": STAFF_PAGE,
     # the plan, targets, tasks, units (dashboards)
     "overview": PUBLIC_READ,
@@ -186,7 +189,7 @@ class SweepFixture(PersonasTestCase):
             "reporting:evidence": self.evidence.pk, "reporting:delete_evidence": self.evidence.pk,
             "targets:detail": self.target.pk, "targets:year_start": self.target.pk, "reminders:resend": self.reminder.pk,
             "account_deactivate": self.jxj_liaison.pk, "account_activate": self.jxj_liaison.pk,
-            "account_reset_password": self.jxj_liaison.pk,
+            "account_reset_password": self.jxj_liaison.pk, "account_otp_code": self.staff.pk,
         }
         values = {
             "pk": pk_of.get(name, self.report.pk), "task_number": self.task.number, "number": self.task.number,

@@ -1,5 +1,6 @@
 """The optional second factor (TOTP, django-otp)."""
 
+import base64
 import time
 
 import time_machine
@@ -10,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.personas import PASSWORD, PersonasTestCase
 from units.models import AuditEvent
+from units.otp_enrolment import issue_code
 
 
 def current_token(device):
@@ -21,23 +23,27 @@ class OtpTests(PersonasTestCase):
         response = self.client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
         self.assertEqual(response.status_code, 302)
 
-    def enrol(self, user):
+    def device_on_the_page(self):
+        """The device being set up, as the user's phone knows it: from the key behind the QR code."""
+        return TOTPDevice(key=self.client.session["otp_setup_key"])
+
+    def enrol(self, user, **extra):
         self.login(user)
         response = self.client.get(reverse("otp_setup"))
         self.assertEqual(response.status_code, 200)
-        device = TOTPDevice.objects.get(user=user, confirmed=False)
-        response = self.client.post(reverse("otp_setup"), {"token": current_token(device)})
+        token = current_token(self.device_on_the_page())
+        response = self.client.post(reverse("otp_setup"), {"token": token, **extra})
         self.assertEqual(response.status_code, 302)
-        device.refresh_from_db()
-        return device
+        return TOTPDevice.objects.get(user=user)
 
     def test_the_setup_page_shows_a_qr_code_without_any_external_service(self):
         self.login(self.staff)
         response = self.client.get(reverse("otp_setup"))
         self.assertContains(response, 'src="data:image/svg+xml;base64,')
         self.assertNotRegex(response.content.decode(), r'src="https?://')
-        device = TOTPDevice.objects.get(user=self.staff)
-        self.assertFalse(device.confirmed)
+        self.assertFalse(TOTPDevice.objects.exists())  # opening the page stores nothing
+        self.assertContains(response, base64.b32encode(self.device_on_the_page().bin_key).decode())
+        self.assertEqual(self.client.get(reverse("otp_setup")).context["secret"], response.context["secret"])
 
     def test_it_enrols_with_a_correct_token_and_asks_for_it_at_the_next_login(self):
         device = self.enrol(self.staff)
@@ -69,14 +75,14 @@ class OtpTests(PersonasTestCase):
     def test_it_does_not_follow_an_external_next(self):
         self.login(self.staff)
         self.client.get(reverse("otp_setup"))
-        device = TOTPDevice.objects.get(user=self.staff)
+        device = self.device_on_the_page()
         response = self.client.post(reverse("otp_setup"), {"token": current_token(device), "next": "https://evil.example/"})
         self.assertEqual(response["Location"], reverse("home"))
 
     def test_a_next_that_is_not_a_path_goes_home(self):
         self.login(self.staff)
         self.client.get(reverse("otp_setup"))
-        device = TOTPDevice.objects.get(user=self.staff)
+        device = self.device_on_the_page()
         response = self.client.post(reverse("otp_setup"), {"token": current_token(device), "next": "account_manage"})
         self.assertEqual(response["Location"], reverse("home"))
 
@@ -87,8 +93,8 @@ class OtpTests(PersonasTestCase):
         self.assertTrue(response["Location"].startswith(reverse("otp_setup")))
         self.assertEqual(self.client.get(reverse("account_manage")).status_code, 302)
         self.assertContains(self.client.get(reverse("otp_setup")), "须启用动态验证码")
-        device = TOTPDevice.objects.get(user=self.staff)
-        self.client.post(reverse("otp_setup"), {"token": current_token(device)})
+        code = issue_code(self.staff)  # as a superuser does on the account page
+        self.client.post(reverse("otp_setup"), {"token": current_token(self.device_on_the_page()), "enrolment_code": code})
         self.assertEqual(self.client.get(reverse("account_manage")).status_code, 200)
 
     @override_settings(REQUIRE_OTP_FOR_STAFF=True)
@@ -98,7 +104,7 @@ class OtpTests(PersonasTestCase):
 
     @override_settings(REQUIRE_OTP_FOR_STAFF=True)
     def test_a_verified_staff_member_cannot_be_pushed_around_by_a_second_enrolment(self):
-        device = self.enrol(self.staff)
+        device = self.enrol(self.staff, enrolment_code=issue_code(self.staff))
         self.client.post(reverse("logout"))
         self.login(self.staff)
         # Before verifying, the setup page cannot be used to replace the device.

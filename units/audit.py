@@ -47,6 +47,7 @@ _ACCOUNT_ACTIONS = {
     "deactivate": gettext_lazy("停用"),
     "activate": gettext_lazy("启用"),
     "reset_password": gettext_lazy("重置密码"),
+    "otp_code": gettext_lazy("签发动态验证码绑定码"),
 }
 
 
@@ -89,6 +90,8 @@ def _account_sentence(event, changes, what):
         return _("修改了自己的密码。")
     if changes.get("otp") == "enrolled":
         return _("绑定了二次验证设备。")
+    if changes.get("otp") == "wrong enrolment code":
+        return _("绑定动态验证码时输入的绑定码无效。")
     if changes.get("otp") == "enrolment_code":
         return _("为账户 %(what)s 签发二次验证绑定码。") % {"what": what}
     return _("变更账户 %(what)s：%(changes)s。") % {"what": what, "changes": _readable_changes(changes)}

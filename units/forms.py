@@ -121,6 +121,28 @@ class TokenForm(forms.Form):
         return token
 
 
+class OtpEnrolForm(TokenForm):
+    """The first token of a new device and, where units/otp_enrolment.py requires it, a superuser's code."""
+
+    enrolment_code = forms.CharField(
+        label=_("绑定码"), max_length=40, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        help_text=_("由系统管理员签发的一次性绑定码，形如 ABCDE-FGHJK。"),
+    )
+
+    def __init__(self, *args, code_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.code_required = code_required
+        if not code_required:
+            del self.fields["enrolment_code"]
+
+    def clean_enrolment_code(self):
+        code = unicodedata.normalize("NFKC", self.cleaned_data.get("enrolment_code") or "").strip()
+        if self.code_required and not code:
+            raise forms.ValidationError(_("首次启用动态验证码须输入系统管理员签发的绑定码。"), code="required")
+        return code
+
+
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("操作"), required=False, choices=[("", _("全部"))] + AuditEvent.Action.choices)
     user = forms.CharField(label=_("用户名"), required=False, max_length=150)

@@ -145,3 +145,25 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events are append-only")
+
+
+class OtpEnrolmentCode(models.Model):
+    """A one-time code a superuser issues so that a staff account may enrol its first second-factor
+    device (units/otp_enrolment.py). Only a hash is kept; the code is shown once, to the superuser."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="otp_enrolment_codes", verbose_name=_("账户")
+    )
+    code_hash = models.CharField(_("绑定码摘要"), max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("签发人"),
+    )
+    issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("动态验证码绑定码")
+        verbose_name_plural = _("动态验证码绑定码")

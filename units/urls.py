@@ -17,5 +17,6 @@ urlpatterns = [
     path("manage/<int:pk>/deactivate/", accounts.account_deactivate, name="account_deactivate"),
     path("manage/<int:pk>/activate/", accounts.account_activate, name="account_activate"),
     path("manage/<int:pk>/reset-password/", accounts.account_reset_password, name="account_reset_password"),
+    path("manage/<int:pk>/otp-code/", accounts.account_otp_code, name="account_otp_code"),
     path("audit/", audit.audit_log, name="audit_log"),
 ]

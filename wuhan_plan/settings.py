@@ -172,6 +172,9 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 REQUIRE_OTP_FOR_STAFF = env_bool("REQUIRE_OTP_FOR_STAFF", False)
+# With OTP required, a staff account enrols its first device only with a superuser's one-time code
+# (units/otp_enrolment.py), valid this long.
+OTP_ENROLMENT_CODE_HOURS = env_int("OTP_ENROLMENT_CODE_HOURS", 24, minimum=1, maximum=168)
 OTP_TOTP_ISSUER = "武汉市科技创新工作要点"
 
 LANGUAGE_CODE = "zh-hans"

@@ -3,6 +3,8 @@
 import secrets
 import string
 
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -13,12 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from units import audit
 from units.access import can_manage_account, require_staff
 from units.accounts import create_account
 from units.forms import AccountCreateForm
 from units.models import AuditEvent, Membership
+from units.otp_enrolment import issue_code
 
 
 def temporary_password(length=14):
@@ -52,7 +56,8 @@ def manage(request):
     )
     for account in accounts:  # the page offers only the actions the views below would allow
         account.manageable = account != request.user and can_manage_account(request.user, account)
-    return render(request, "accounts/manage.html", {"accounts": accounts})
+    context = {"accounts": accounts, "can_issue_otp_codes": request.user.is_superuser}
+    return render(request, "accounts/manage.html", context)
 
 
 @never_cache
@@ -122,9 +127,6 @@ def account_activate(request, pk):
 def account_reset_password(request, pk):
     """A new temporary password, shown once; the account must change it at the next login.
     Also lifts a lockout and removes the second-factor device (the usual reason to call)."""
-    from axes.utils import reset as axes_reset
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     account = _get_account(request, pk, "reset_password")
     if account == request.user:
         messages.error(request, _("请通过“修改密码”修改自己的密码。"))
@@ -140,3 +142,23 @@ def account_reset_password(request, pk):
         "password": "reset", "must_change_password": True, "otp_devices_removed": removed_devices,
     })
     return _password_page(request, account, password, created=False)
+
+
+@never_cache
+@login_required
+@require_POST
+def account_otp_code(request, pk):
+    """A superuser issues a one-time code with which the account enrols its first OTP device
+    (units/otp_enrolment.py); the code is shown here once. Nobody else may issue one."""
+    require_staff(request.user)
+    account = get_object_or_404(get_user_model(), pk=pk)
+    if not request.user.is_superuser:
+        audit.record(AuditEvent.Action.ACCOUNT, request=request, obj=account, changes={"refused": "otp_code"})
+        raise PermissionDenied
+    code = issue_code(account, issued_by=request.user)
+    audit.record(AuditEvent.Action.ACCOUNT, request=request, obj=account, changes={"otp": "enrolment_code"})
+    response = render(request, "accounts/otp_enrolment_code.html", {
+        "account": account, "code": code, "hours": settings.OTP_ENROLMENT_CODE_HOURS,
+    })
+    response["Cache-Control"] = "no-store"
+    return response

@@ -2,7 +2,10 @@
 
 import base64
 import io
+import time
 
+import qrcode
+import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -15,12 +18,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import login as otp_login
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from units import audit
 from units.access import membership_of, require_role, role_of
-from units.forms import TokenForm
+from units.forms import OtpEnrolForm, TokenForm
 from units.models import AuditEvent, Membership
+from units.otp_enrolment import needs_enrolment_code, redeem_code
 from units.signals import SESSION_HAS_OTP_DEVICE
+
+SESSION_OTP_SETUP_KEY = "otp_setup_key"
 
 
 @login_required
@@ -65,44 +75,64 @@ def _safe_next(request, default="home"):
 
 
 def _qr_code_data_uri(text):
-    import qrcode
-    import qrcode.image.svg
-
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = io.BytesIO()
     image.save(buffer)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def _device_being_set_up(request):
+    """The new device, unsaved: its key waits in the session until the first token confirms it, so
+    opening the page writes no row (the QR code stays the same across reloads)."""
+    key = request.session.get(SESSION_OTP_SETUP_KEY)
+    if not key:
+        key = request.session[SESSION_OTP_SETUP_KEY] = random_hex(20)
+    return TOTPDevice(user=request.user, key=key, name=_("身份验证器"), confirmed=False)
+
+
+def _first_token_matches(device, token):
+    """django_otp's TOTP over the unsaved device's key; the step it matched, or None."""
+    check = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    check.time = time.time()
+    return check.t() if check.verify(int(token), device.tolerance) else None
+
+
+def _enrol(request, device, matched_step):
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=request.user).delete()  # re-enrolling replaces the old device
+        device.confirmed = True
+        device.last_t = matched_step  # the token just used cannot be replayed at the next login
+        device.save()
+    otp_login(request, device)
+    request.session.pop(SESSION_OTP_SETUP_KEY, None)
+    request.session[SESSION_HAS_OTP_DEVICE] = True
+    audit.record(AuditEvent.Action.ACCOUNT, request=request, obj=request.user, changes={"otp": "enrolled"})
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_setup(request):
-    """Enrol a TOTP device: scan the QR code, confirm with one token. Re-enrolling replaces
-    the old device only after the user has verified the current one (or has none)."""
-    from django_otp import login as otp_login
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
+    """Enrol a TOTP device: scan the QR code, confirm with one token — and, for staff's first device
+    when OTP is required, a superuser's one-time code (units/otp_enrolment.py). Re-enrolling
+    replaces the old device only after the user has verified the current one."""
     require_role(request.user)
-    user = request.user
-    if request.session.get(SESSION_HAS_OTP_DEVICE) and not user.is_verified():
+    if request.session.get(SESSION_HAS_OTP_DEVICE) and not request.user.is_verified():
         return redirect("otp_verify")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=_("身份验证器"), confirmed=False)
-    form = TokenForm(request.POST or None)
+    device = _device_being_set_up(request)
+    form = OtpEnrolForm(request.POST or None, code_required=needs_enrolment_code(request.user))
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            with transaction.atomic():
-                TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            request.session[SESSION_HAS_OTP_DEVICE] = True
-            audit.record(AuditEvent.Action.ACCOUNT, request=request, obj=user, changes={"otp": "enrolled"})
+        matched_step = _first_token_matches(device, form.cleaned_data["token"])
+        if matched_step is None:
+            form.add_error("token", _("验证码不正确，请核对手机时间后重试。"))
+        elif form.code_required and not redeem_code(request.user, form.cleaned_data["enrolment_code"]):
+            audit.record(AuditEvent.Action.ACCOUNT, request=request, obj=request.user,
+                         changes={"otp": "wrong enrolment code"})
+            form.add_error("enrolment_code", _("绑定码不正确、已使用或已过期，请联系系统管理员重新签发。"))
+        else:
+            _enrol(request, device, matched_step)
             messages.success(request, _("已启用动态验证码，以后登录时需输入验证码。"))
             return redirect(_safe_next(request))
-        form.add_error("token", _("验证码不正确，请核对手机时间后重试。"))
     context = {
         "form": form,
         "qr_code": _qr_code_data_uri(device.config_url),
@@ -117,9 +147,6 @@ def otp_setup(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_verify(request):
-    from django_otp import login as otp_login
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     require_role(request.user)
     if not request.session.get(SESSION_HAS_OTP_DEVICE):
         return redirect("otp_setup")

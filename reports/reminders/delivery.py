@@ -32,7 +32,7 @@ of China's official calendar with its 调休 make-up days — comes from tasks/c
 message is dated on a non-working day. reports/reminders/calendar.py names the periods and
 picks the one each daily beat run sends (beat runs every kind daily; see CELERY_BEAT_SCHEDULE).
 
-Who gets each kind and what its email says are in reports/reminders/content.py; this module
+Who gets each kind is in reports/reminders/recipients.py, what its email says in content.py; this module
 records and sends the messages and is the one to import from.
 
 Exactly once: every message is a ReminderMessage row, unique per (kind, period, recipient),
@@ -74,23 +74,25 @@ from reports.reminders.calendar import (  # noqa: F401  (the calendar is part of
     send_date,
     week_period,
 )
-from reports.reminders.content import (  # noqa: F401  (who gets what is part of this module's API)
-    NOT_SUBMITTED,
+from reports.reminders.content import (  # noqa: F401  (what each email says is part of this module's API)
     Composer,
-    Recipient,
-    bureau_staff,
     compose,
     compose_returned,
     context_for,
+    overdue_units,
+    quarterly_attachment,
+    status_changes,
+    template_for,
+)
+from reports.reminders.recipients import (  # noqa: F401  (who gets what is part of this module's API)
+    NOT_SUBMITTED,
+    Recipient,
+    bureau_staff,
     leaders,
     leaders_and_staff,
     liaisons_of,
-    overdue_units,
-    quarterly_attachment,
     recipients_for,
     reports_by_unit,
-    status_changes,
-    template_for,
     units_not_submitted,
     units_without_address,
 )

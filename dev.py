@@ -13,6 +13,8 @@ import os
 import signal
 import subprocess
 import sys
+import time
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -20,6 +22,17 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".requirements.sha256"
+URL = "http://127.0.0.1:8000/"
+BLOCK = """
+======================================================================
+武汉市科技创新工作要点调度系统已启动：{url}
+
+{accounts}
+
+邮件：演示环境不真正发出，每封写入 var/mail/ 下的文件
+日志：{logs}/web.log（网站）、{logs}/celery.log（提醒邮件与定时任务）
+停止：按 Ctrl-C
+======================================================================"""
 
 
 def run(*args, **kwargs):
@@ -40,27 +53,75 @@ def ensure_venv():
         STAMP.write_text(digest)
 
 
+def wait_until_up(url, server, seconds=90):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+def stop(processes):
+    """SIGTERM to each process group (the server's autoreloader child, the worker's pool and beat),
+    then SIGKILL to whatever is still there after ten seconds."""
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def _stop_requested(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM stops the demo as Ctrl-C does
+
+
 def start():
     ensure_venv()
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
     manage = [PYTHON, "manage.py"]
+    logs = ROOT / "var" / "log"
+    logs.mkdir(parents=True, exist_ok=True)
     run(*manage, "migrate", "--noinput", env=env)
     run(*manage, "load_plan", env=env)
     # Demo figures up to November: December stays open, so a demo liaison has a month to report.
-    run(*manage, "seed_demo", "--progress", "--until", "2023-11", env=env)
+    accounts = run(*manage, "seed_demo", "--progress", "--until", "2023-11", env=env,
+                   capture_output=True, text=True).stdout
+    # Both in their own process group, their output in var/log/: Ctrl-C reaches this script only,
+    # which stops them in order, and the last lines on the screen are the block below.
     worker = subprocess.Popen(
-        [str(PYTHON), "-m", "celery", "-A", "wuhan_plan", "worker", "--beat", "--loglevel=INFO",
-         "--concurrency=1"],
-        cwd=ROOT, env=env,
+        [str(PYTHON), "-m", "celery", "-A", "wuhan_plan", "worker", "--beat", "--loglevel=INFO", "--concurrency=1"],
+        cwd=ROOT, env=env, stdout=open(logs / "celery.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True,
     )
-    print("Celery worker and beat started (embedded broker under var/, email written to var/mail/).", flush=True)
+    server = subprocess.Popen(
+        [*map(str, manage), "runserver", "127.0.0.1:8000"],
+        cwd=ROOT, env=env, stdout=open(logs / "web.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    processes = [server, worker]
+    signal.signal(signal.SIGTERM, _stop_requested)
     try:
-        run(*manage, "runserver", "127.0.0.1:8000", env=env)
-    except (KeyboardInterrupt, subprocess.CalledProcessError):
-        pass
+        if not wait_until_up(URL + "healthz", server):
+            print(f"网站未能启动，请查看 {logs / 'web.log'}", flush=True)
+            return 1
+        print(BLOCK.format(url=URL, accounts=accounts.rstrip(), logs=logs), flush=True)
+        while all(process.poll() is None for process in processes):
+            time.sleep(1)
+        print(f"{'网站' if server.poll() is not None else 'Celery'} 已退出，请查看 {logs}", flush=True)
+        return 1
+    except KeyboardInterrupt:
+        print("\n正在停止…", flush=True)
+        return 0
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
+        stop(processes)
+        print("已停止。", flush=True)
 
 
 def test(args):
@@ -72,7 +133,7 @@ def test(args):
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "start":
-        start()
+        sys.exit(start())
     elif command == "test":
         test(sys.argv[2:])
     else:

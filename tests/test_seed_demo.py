@@ -43,14 +43,26 @@ class SeedDemoTests(TestCase):
         output = run()
         plan = Plan.objects.get(code="2023")
         lines = output.splitlines()
-        self.assertIn("kjj_staff staff 市科技局", lines)
-        self.assertIn("leader leader -", lines)
-        self.assertIn("jxj_liaison liaison 市经信局", lines)
-        self.assertIn("hongshan_liaison liaison 洪山区人民政府", lines)
-        self.assertNotIn("gqrmzf_liaison", output)  # groups do not report
-        self.assertIn(f"密码：{DEFAULT_PASSWORD}", lines)
         liaisons = Membership.objects.filter(role=Membership.Role.LIAISON)
         self.assertEqual(liaisons.count(), reporting_units(plan).count())
+        # A short table by role and unit, not a line per account.
+        self.assertEqual(lines[:7], [
+            f"演示账户（密码：{DEFAULT_PASSWORD}）",
+            "  系统管理员\u3000\u3000\u3000admin             市科技局，可进入 /admin/",
+            "  科技局工作人员\u3000kjj_staff         市科技局",
+            "  领导\u3000\u3000\u3000\u3000\u3000\u3000leader            —",
+            "  单位联络员\u3000\u3000\u3000jxj_liaison       市经信局",
+            "  单位联络员\u3000\u3000\u3000hongshan_liaison  洪山区人民政府",
+            f"  其余 {liaisons.count() - 2} 个报送单位的联络员：单位代码_liaison（如 kjj_liaison），见“账户管理”",
+        ])
+        self.assertNotIn("gqrmzf_liaison", output)  # groups do not report
+        self.assertFalse(get_user_model().objects.filter(username="gqrmzf_liaison").exists())
+        admin = get_user_model().objects.get(username="admin")
+        self.assertTrue(admin.is_superuser and admin.is_staff and admin.check_password(DEFAULT_PASSWORD))
+        self.assertTrue(is_staff(admin))  # also uses the app as bureau staff
+        self.assertFalse(get_user_model().objects.get(username="kjj_staff").is_superuser)
+        self.client.force_login(admin)
+        self.assertContains(self.client.get("/admin/"), "django_celery_beat")
         user = get_user_model().objects.get(username="jxj_liaison")
         self.assertEqual(user.email, "jxj_liaison@example.gov.cn")
         self.assertTrue(user.check_password(DEFAULT_PASSWORD))

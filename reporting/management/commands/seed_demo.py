@@ -31,8 +31,10 @@ from units.models import AuditEvent, Membership, Unit
 
 DEFAULT_PASSWORD = "Wuhan-Demo-2023"
 EMAIL_DOMAIN = "example.gov.cn"
+ADMIN_USERNAME = "admin"  # a superuser (with a staff role): the Django admin and every account
 STAFF_USERNAME = "kjj_staff"
 LEADER_USERNAME = "leader"
+EXAMPLE_LIAISONS = ("jxj", "hongshan")  # shown in the table: 9 and 20 tasks to report
 COUNT_UNITS = {"家", "个", "名", "人", "项", "场", "件", "万人"}
 
 # Demo year-start figures (年初基数) of the 2023 plan's stocks: plausible end-2022 levels, marked as
@@ -89,12 +91,7 @@ class Command(BaseCommand):
         password, from_env = self._password()
         with transaction.atomic():
             accounts = self._accounts(plan, make_password(password))
-        for username, role, unit in accounts:
-            self.stdout.write(f"{username} {role} {unit.name if unit else '-'}")
-        if from_env:
-            self.stdout.write("密码：取自环境变量 DEMO_PASSWORD")
-        else:
-            self.stdout.write(f"密码：{password}")
+        self._print_accounts(accounts, "取自环境变量 DEMO_PASSWORD" if from_env else password)
         if options["progress"]:
             with transaction.atomic():
                 created = self._progress(plan, until)
@@ -125,9 +122,25 @@ class Command(BaseCommand):
 
     # Accounts
 
+    def _print_accounts(self, accounts, password):
+        """A short table: the administrator, staff, the leader, two liaisons and the rule for the rest."""
+        role_labels = {**dict(Membership.Role.choices), "admin": "系统管理员"}
+        liaisons = [row for row in accounts if row[1] == Membership.Role.LIAISON]
+        examples = [row for row in liaisons if row[0].removesuffix("_liaison") in EXAMPLE_LIAISONS] or liaisons[:2]
+        shown = [row for row in accounts if row[1] != Membership.Role.LIAISON] + examples
+        self.stdout.write(f"演示账户（密码：{password}）")
+        for username, role, unit in shown:
+            where = (unit.name if unit else "—") + ("，可进入 /admin/" if role == "admin" else "")
+            label = str(role_labels[role]).ljust(8, "\u3000")  # full-width spaces keep Chinese labels aligned
+            self.stdout.write(f"  {label}{username:<18}{where}")
+        rest = len(liaisons) - len(examples)
+        if rest > 0:
+            self.stdout.write(f"  其余 {rest} 个报送单位的联络员：单位代码_liaison（如 kjj_liaison），见“账户管理”")
+
     def _accounts(self, plan, password_hash):
         kjj = Unit.objects.filter(code="kjj").first()
-        wanted = [(STAFF_USERNAME, Membership.Role.STAFF, kjj), (LEADER_USERNAME, Membership.Role.LEADER, None)]
+        wanted = [(ADMIN_USERNAME, Membership.Role.STAFF, kjj), (STAFF_USERNAME, Membership.Role.STAFF, kjj),
+                  (LEADER_USERNAME, Membership.Role.LEADER, None)]
         units = reporting_units(plan).order_by("position", "code")
         wanted += [(f"{unit.code}_liaison", Membership.Role.LIAISON, unit) for unit in units]
         User = get_user_model()
@@ -151,8 +164,10 @@ class Command(BaseCommand):
             user.password = password_hash
             user.email = user.email or email
             user.is_active = True
-            user.save(update_fields=["password", "email", "is_active"])
-            rows.append((username, role.value if hasattr(role, "value") else role, unit))
+            if username == ADMIN_USERNAME:  # the one account that opens the Django admin in full
+                user.is_superuser = user.is_staff = True
+            user.save(update_fields=["password", "email", "is_active", "is_superuser", "is_staff"])
+            rows.append((username, "admin" if username == ADMIN_USERNAME else str(role.value), unit))
         return rows
 
     # Demo reports

@@ -111,7 +111,7 @@ def start():
         if not wait_until_up(URL + "healthz", server):
             print(f"网站未能启动，请查看 {logs / 'web.log'}", flush=True)
             return 1
-        print(BLOCK.format(url=URL, accounts=accounts.rstrip(), logs=logs), flush=True)
+        print(BLOCK.format(url=URL, accounts=accounts.rstrip(), logs=logs.relative_to(ROOT)), flush=True)
         while all(process.poll() is None for process in processes):
             time.sleep(1)
         print(f"{'网站' if server.poll() is not None else 'Celery'} 已退出，请查看 {logs}", flush=True)

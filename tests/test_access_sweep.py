@@ -78,6 +78,7 @@ MATRIX = {
     "set_language": rule(REDIRECT, REDIRECT, anon_get=REDIRECT, anon_post=REDIRECT,
                          outsider_get=REDIRECT, outsider_post=REDIRECT),
     "healthz": rule(OK, METHOD, anon_get=OK, anon_post=METHOD, outsider_get=OK, outsider_post=METHOD),
+    "favicon": rule(REDIRECT, METHOD, anon_get=REDIRECT, anon_post=METHOD, outsider_get=REDIRECT, outsider_post=METHOD),
     "home": rule(REDIRECT, METHOD),
     "password_change": rule(OK, OK),
     "otp_setup": rule(OK, OK),

@@ -34,14 +34,14 @@ class BeatScheduleTests(PersonasTestCase):
         # Every kind runs daily: its send date moves to a working day, which a weekday or
         # day-of-month crontab cannot follow; the run sends only on that day (scheduled_period).
         every_day = set(range(7)), set(range(1, 32))
-        daily = {entry["task"]: entry["schedule"] for name, entry in schedule.items() if "daily" in name}
+        daily = {entry["task"]: entry["schedule"] for name, entry in schedule.items() if "每日" in name}
         self.assertEqual(set(daily), {f"reports.tasks.{name}" for name in (
             "send_weekly_bulletin", "send_monthly_notice", "send_monthly_reminder", "send_monthly_overdue",
             "send_monthly_summary", "send_quarterly_report")})
         for task, crontab in daily.items():
             with self.subTest(task=task):
                 self.assertEqual((crontab.day_of_week, crontab.day_of_month), every_day)
-        weekly = schedule["weekly-bulletin-daily-0900"]["schedule"]
+        weekly = schedule["每周通报（每日9:00检查发送日）"]["schedule"]
         self.assertEqual((weekly.minute, weekly.hour), ({0}, {9}))
         self.assertIn("reports.tasks.sweep_pending_reminders", {entry["task"] for entry in schedule.values()})
 
@@ -56,8 +56,9 @@ class BeatScheduleTests(PersonasTestCase):
         # What beat's DatabaseScheduler does at start-up (its update_from_dict) for each default.
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
             ModelEntry.from_entry(name, app=app, **entry)
-        weekly = PeriodicTask.objects.get(name="weekly-bulletin-daily-0900")
+        weekly = PeriodicTask.objects.get(name="每周通报（每日9:00检查发送日）")
         self.assertEqual(weekly.task, "reports.tasks.send_weekly_bulletin")
+        self.assertIn("向领导和科技局工作人员发送每周通报", weekly.description)  # as staff read it in the admin
         self.assertEqual((weekly.crontab.minute, weekly.crontab.hour, weekly.crontab.day_of_week), ("0", "9", "*"))
         self.assertEqual(str(weekly.crontab.timezone), "Asia/Shanghai")
 

@@ -251,44 +251,45 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    # Every kind runs daily: its send date moves off weekends and holidays (tasks/calendar.py),
-    # so a run sends only on that date or a make-up day after it (reports/reminders/calendar.py
-    # scheduled_period), and never twice (one ReminderMessage per recipient).
-    "weekly-bulletin-daily-0900": {
-        # The Monday after the week, or the next working day.
+    # Names and descriptions are what bureau staff read in the admin (定时任务). Every kind runs
+    # daily: its send date moves off weekends and holidays (tasks/calendar.py), so a run sends only
+    # on that date or a make-up day after it (reports/reminders/calendar.py scheduled_period), and
+    # never twice (one ReminderMessage per recipient). "description" is a field of django-celery-beat's
+    # PeriodicTask, which its DatabaseScheduler fills from the entry.
+    "每周通报（每日9:00检查发送日）": {
         "task": "reports.tasks.send_weekly_bulletin",
         "schedule": crontab(minute=0, hour=9),
+        "description": "上周结束后的星期一（遇节假日顺延至下一个工作日）向领导和科技局工作人员发送每周通报。",
     },
-    "monthly-notice-daily-0900": {
-        # The 1st, or the next working day.
+    "月度报送通知（每日9:00检查发送日）": {
         "task": "reports.tasks.send_monthly_notice",
         "schedule": crontab(minute=0, hour=9),
+        "description": "每月1日（遇节假日顺延）通知各报送单位联络员报送上月工作进展。",
     },
-    "monthly-reminder-daily-0900": {
-        # Two days before the due date, or the working day before (never before the notice).
+    "报送提醒（每日9:00检查发送日）": {
         "task": "reports.tasks.send_monthly_reminder",
         "schedule": crontab(minute=0, hour=9),
+        "description": "报送截止日前两天（或其前一个工作日）提醒尚未报送的单位。",
     },
-    "monthly-overdue-daily-0930": {
-        # The first working day after the due date.
+    "逾期催报（每日9:30检查发送日）": {
         "task": "reports.tasks.send_monthly_overdue",
         "schedule": crontab(minute=30, hour=9),
+        "description": "报送截止日后的第一个工作日向逾期未报送的单位催报，并抄送科技局工作人员。",
     },
-    "monthly-summary-daily-0900": {
-        # The 10th, or the next working day.
+    "月度进展汇总（每日9:00检查发送日）": {
         "task": "reports.tasks.send_monthly_summary",
         "schedule": crontab(minute=0, hour=9),
+        "description": "每月10日（遇节假日顺延）向领导发送上月进展汇总。",
     },
-    "quarterly-coordination-daily-1000": {
-        # The first working day after a quarter ends.
+    "季度调度报告（每日10:00检查发送日）": {
         "task": "reports.tasks.send_quarterly_report",
         "schedule": crontab(minute=0, hour=10),
+        "description": "每季度结束后的第一个工作日发送季度调度报告，附季度工作簿。",
     },
-    "reminder-sweep-every-5-minutes": {
-        # Delivers messages recorded while the broker was down (e.g. a "send now" from the web),
-        # and those a worker died sending (stuck "sending" past REMINDER_STALE_SENDING_SECONDS).
+    "补发滞留邮件（每5分钟）": {
         "task": "reports.tasks.sweep_pending_reminders",
         "schedule": datetime.timedelta(seconds=env_int("REMINDER_SWEEP_EVERY_SECONDS", 300, minimum=1)),
+        "description": "补发因消息队列中断而未发出的邮件，以及发送进程中断后滞留在“发送中”的邮件。",
     },
 }
 # Reminder delivery: a failed SMTP send is retried REMINDER_MAX_RETRIES times, waiting

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from wuhan_plan import health
 
@@ -17,5 +19,8 @@ urlpatterns = [
     path("reports/reminders/", include("reports.reminders.urls")),
     path("reports/", include("reports.urls")),
     path("healthz", health.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on every first load, pages that name no icon (the admin) too.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True,
+                                             http_method_names=["get", "head"]), name="favicon"),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ loses the characters an xlsx cell cannot hold (control characters stored before 
 refused them, see units/text.py): one such character would otherwise make the whole export fail.
 """
 
+import math
 import re
 from io import BytesIO
 
@@ -27,6 +28,39 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE5F2")
 # What openpyxl refuses (IllegalCharacterError), and U+FFFE/U+FFFF, which XML 1.0 lacks:
 # openpyxl writes them, but Excel then calls the file damaged.
 EXCEL_ILLEGAL_RE = re.compile(f"{ILLEGAL_CHARACTERS_RE.pattern}|[\ufffe\uffff]")
+
+
+# A4 landscape, 0.4" side margins: about 110 width units of the default 11 pt font at 100 %, as
+# LibreOffice prints them with the CJK fonts (measured: 99 units took 688 pt of the 784 pt).
+PRINTABLE_WIDTH = 110
+MIN_PRINT_SCALE = 82  # 11 pt × 82 % ≈ 9 pt
+LINE_HEIGHT = 14.5  # points per line of 11 pt text
+MAX_ROW_HEIGHT = 409  # Excel's limit
+
+
+def lines_needed(text, width):
+    """How many lines `text` wraps to in a column `width` units wide (a CJK character is two)."""
+    usable = max(width - 1, 1)
+    return sum(max(1, math.ceil(display_width(line) / usable)) for line in str(text).split("\n"))
+
+
+def row_height(lines):
+    """Points for a row of `lines` wrapped lines: Excel and LibreOffice do not size rows from wrapped
+    text written to a file, so a narrative would print cut to one line."""
+    return min(MAX_ROW_HEIGHT, max(15, LINE_HEIGHT * lines + 3))
+
+
+def print_on_a4_landscape(ws, widths):
+    """A4 landscape at a fixed scale (not "fit to one page wide", which shrinks a wide sheet to 5 pt),
+    as large as the columns allow; a sheet too wide to print at MIN_PRINT_SCALE is a layout error."""
+    total = sum(widths)
+    scale = min(100, math.floor(PRINTABLE_WIDTH * 100 / total))
+    if scale < MIN_PRINT_SCALE:
+        raise ValueError(f"sheet {ws.title!r} is {total} units wide: choose fewer or narrower columns")
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.scale = scale
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
 
 
 def excel_safe(text):

@@ -89,6 +89,18 @@ def submission_state(plan, month, report, today=None):
     return SubmissionState.NOT_DUE
 
 
+def shown_timeliness(state, report):
+    """(state, label) of a unit's month where timeliness is the point (the heatmap, the workbook's
+    报送情况): a report submitted late keeps saying so once approved or returned — 已审核·逾期 —
+    and an approved late month is drawn as late."""
+    label = str(state.label)
+    if report is not None and report.is_late and state in (SubmissionState.APPROVED, SubmissionState.RETURNED):
+        label = _("%(state)s·逾期") % {"state": label}
+        if state == SubmissionState.APPROVED:
+            return SubmissionState.LATE, label
+    return state, label
+
+
 def was_on_time(report):
     """For on-time rates: a month counts as on time when it was submitted by the deadline."""
     return bool(report and report.submitted_at and not report.is_late)

@@ -101,8 +101,13 @@ class QuarterlyWorkbookTests(PersonasTestCase):
             self.assertIn("2023年第二季度", ws["A1"].value)
             self.assertEqual(ws.page_setup.orientation, "landscape")
             self.assertEqual(str(ws.page_setup.paperSize), "9")  # A4
-            self.assertTrue(ws.sheet_properties.pageSetUpPr.fitToPage)
-            self.assertEqual(ws.page_setup.fitToWidth, 1)
+            # A fixed scale of at least 82 % (11 pt prints at 9 pt), not "fit to one page wide",
+            # and the printed columns fit the width of the page at that scale.
+            self.assertFalse(ws.sheet_properties.pageSetUpPr.fitToPage)
+            self.assertGreaterEqual(ws.page_setup.scale, 82)
+            last_column = ws.print_area.split(":")[1].strip("$0123456789")  # "'总体情况'!$A$1:$J$60" → J
+            printed = sum(ws.column_dimensions[chr(c)].width for c in range(ord("A"), ord(last_column) + 1))
+            self.assertLessEqual(printed * ws.page_setup.scale / 100, 110, ws.title)
             self.assertIsNotNone(ws.print_title_rows)
             header_row = int(ws.print_title_rows.split(":")[0].lstrip("$"))
             self.assertTrue(ws.cell(row=header_row, column=1).font.bold)
@@ -113,7 +118,7 @@ class QuarterlyWorkbookTests(PersonasTestCase):
         ws = wb["指标完成情况"]
         header_row = header_row_of(ws, "编号")
         header = [c.value for c in ws[header_row]]
-        self.assertEqual(header[5:11], ["1月", "2月", "3月", "4月", "5月", "6月"])
+        self.assertEqual(header[5:8], ["4月", "5月", "6月"])  # the quarter's months
         rows = rows_by_first_cell(ws, header_row)
         self.assertEqual(len(rows), self.plan.targets.count())
         column = {title: i for i, title in enumerate(header)}
@@ -135,10 +140,11 @@ class QuarterlyWorkbookTests(PersonasTestCase):
         self.assertEqual(rows["T11"][column["时间进度"]], "—")  # a rate has no time progress
         self.assertEqual(rows["T27"][column["状态"]], "未到报送期")  # yearly: due in December
         self.assertEqual(rows["T01"][column["状态"]], "未报送")
-        self.assertEqual(rows["T10"][column["报送单位"]], "市科技局")
-        # Number formats carry the unit of measure.
+        # The unit of measure once, in its own column; the figures are plain numbers.
+        self.assertEqual(t10[column["计量单位"]], "亿元")
         t10_row = next(r for r in ws.iter_rows(min_row=header_row + 1) if r[0].value == "T10")
-        self.assertIn("亿元", t10_row[column["4月"]].number_format)
+        self.assertEqual(t10_row[column["4月"]].number_format, "#,##0.0")
+        self.assertEqual(t10_row[column["4月"]].data_type, "n")
         self.assertIn("%", t10_row[column["完成率"]].number_format)
         self.assertEqual(t10_row[column["状态"]].fill.fgColor.rgb[-6:], STATUS_FILLS["behind"])
 
@@ -147,7 +153,7 @@ class QuarterlyWorkbookTests(PersonasTestCase):
         ws = wb["总体情况"]
         labels = [ws.cell(row=4, column=c).value for c in range(1, 10)]
         numbers = [ws.cell(row=5, column=c).value for c in range(1, 10)]
-        figures = dict(zip(labels, numbers))
+        figures = dict(zip(labels, numbers, strict=True))
         self.assertEqual(figures["指标总数"], 43)
         # Only T10 has an approved figure; T27 (yearly) is not due in June; the other 41 are due.
         self.assertEqual(figures["未报送"], 41)
@@ -158,9 +164,10 @@ class QuarterlyWorkbookTests(PersonasTestCase):
         header_row = header_row_of(ws, "编号")
         rows = rows_by_first_cell(ws, header_row)
         self.assertEqual(rows["T10"][3], 520.5)
-        self.assertEqual(rows["T10"][4], "5月")
+        self.assertEqual(rows["T10"][4], "亿元")
+        self.assertEqual(rows["T10"][5], "5月")
         self.assertIn("工作目标（三）产业创新能力持续增强", rows)  # grouped by goal group
-        status_fill = next(r for r in ws.iter_rows(min_row=header_row + 1) if r[0].value == "T01")[7]
+        status_fill = next(r for r in ws.iter_rows(min_row=header_row + 1) if r[0].value == "T01")[8]
         self.assertEqual(status_fill.value, "未报送")
         self.assertEqual(status_fill.fill.fgColor.rgb[-6:], "6B7280")
 
@@ -196,8 +203,10 @@ class QuarterlyWorkbookTests(PersonasTestCase):
         header_row = header_row_of(ws, "单位")
         rows = rows_by_first_cell(ws, header_row)
         self.assertEqual(len(rows), reporting_units(self.plan).count() + 1)  # and the total
+        # 市科技局: April, May and June in on time: 3 of 3 due = 100 %. 市经信局: April late (9 May),
+        # May on time (2 June), June none: 1 of 3 = 33.3 %. 洪山区: a May draft only: 0 of 3 = 0.
         self.assertEqual(rows["市科技局"][1:7], ["已审核", "已审核", "按时报送", 3, 3, 100])
-        self.assertEqual(rows["市经信局"][1:7], ["已审核", "按时报送", "未报送", 1, 3, 33.3])
+        self.assertEqual(rows["市经信局"][1:7], ["已审核·逾期", "按时报送", "未报送", 1, 3, 33.3])  # late stays late
         self.assertEqual(rows["洪山区人民政府"][1:7], ["未报送", "未报送", "未报送", 0, 3, 0])
 
     def test_it_renders_an_empty_quarter(self):

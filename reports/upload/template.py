@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from targets.exports import HEADER_FILL, workbook_bytes, write_cell
+from targets.exports import HEADER_FILL, lines_needed, print_on_a4_landscape, row_height, workbook_bytes, write_cell
 from targets.models import TargetValue
 from tasks.models import ProgressReport
 from tasks.reporting import targets_for_unit, tasks_for_unit
@@ -37,19 +37,19 @@ VALUE_COLUMNS = [
     ("target", "目标值", 11),
     ("last", "上月数值", 12),
     ("value", "本月数值", 13),
-    ("note", "说明", 36),
-    ("source", "数据来源", 20),
+    ("note", "说明", 26),
+    ("source", "数据来源", 16),
 ]
 VALUE_EDITABLE = ("value", "note", "source")
 PROGRESS_COLUMNS = [
-    ("number", "序号", 6),
-    ("title", "重点任务", 20),
-    ("work_done", "工作进展", 46),
-    ("problems", "存在问题", 32),
-    ("next_steps", "下步计划", 32),
-    ("self_status", "自评状态", 11),
-    ("needs_coordination", "需市级协调", 10),
-    ("coordination_matter", "协调事项", 32),
+    ("number", "序号", 5),
+    ("title", "重点任务", 14),
+    ("work_done", "工作进展", 32),
+    ("problems", "存在问题", 20),
+    ("next_steps", "下步计划", 20),
+    ("self_status", "自评状态", 9),
+    ("needs_coordination", "需市级协调", 8),
+    ("coordination_matter", "协调事项", 24),
 ]
 PROGRESS_EDITABLE = (
     "work_done", "problems", "next_steps", "self_status", "needs_coordination", "coordination_matter",
@@ -97,11 +97,7 @@ def _sheet_heading(ws, plan, unit, month, title, columns, instructions):
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1)
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_on_a4_landscape(ws, [width for _name, _title, width in columns])
 
 
 def _protect(ws):
@@ -113,14 +109,19 @@ def _protect(ws):
 
 
 def _write_row(ws, row, columns, editable, values):
-    for column, (name, _title, _width) in enumerate(columns, start=1):
-        cell = write_cell(ws, row, column, values.get(name))
+    lines = 1
+    for column, (name, _title, width) in enumerate(columns, start=1):
+        value = values.get(name)
+        if isinstance(value, str) and value:
+            lines = max(lines, lines_needed(value, width))
+        cell = write_cell(ws, row, column, value)
         cell.alignment = WRAP
         if name in editable:
             cell.protection = Protection(locked=False)
             cell.fill = EDITABLE_FILL
         else:
             cell.fill = LOCKED_FILL
+    ws.row_dimensions[row].height = row_height(lines)
 
 
 def _number(value):

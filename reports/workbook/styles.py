@@ -1,5 +1,12 @@
 """How the quarterly workbook looks on paper: colours, fonts, number formats, status cells and
-the printable sheet layout (title, frozen header, A4 landscape) every sheet of it uses."""
+the printable sheet layout (title, frozen header, A4 landscape) every sheet of it uses.
+
+Printed for a 市级协调 meeting, it must read at arm's length: every sheet is laid out to fit the
+width of an A4 landscape page at no less than MIN_PRINT_SCALE (11 pt text printing at 9 pt or
+more) — sheets choose their columns for that rather than shrink — and each row is as tall as the
+longest narrative in it, so no text is cut. Numbers are numbers, with their unit in a column of
+its own and rates to one decimal.
+"""
 
 from decimal import Decimal
 
@@ -7,7 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from targets.exports import HEADER_FILL, display_width, write_cell
+from targets.exports import HEADER_FILL, display_width, lines_needed, print_on_a4_landscape, row_height, write_cell
 from targets.progress import Status
 from tasks.models import ProgressReport
 from tasks.reporting import SubmissionState
@@ -86,7 +93,8 @@ def _rate(on_time, due):
 
 
 def _value_format(target, values):
-    return number_format(target.unit_of_measure, _decimals(target.value, *values))
+    """The format of a target's figures: its decimals; the unit is in the 计量单位 column."""
+    return number_format(None, _decimals(target.value, *values))
 
 
 def _fill(cell, colour, white_text=False):
@@ -122,8 +130,11 @@ class SheetLayout:
         write_cell(ws, 1, 1, heading).font = TITLE_FONT
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=self.columns)
         ws.row_dimensions[1].height = 28
-        write_cell(ws, 2, 1, subtitle).font = SUBTITLE_FONT
+        cell = write_cell(ws, 2, 1, subtitle)
+        cell.font = SUBTITLE_FONT
+        cell.alignment = WRAP_TOP
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=self.columns)
+        ws.row_dimensions[2].height = row_height(lines_needed(subtitle, sum(self.widths)))
         self.row = 4
 
     def header_row(self):
@@ -154,6 +165,7 @@ class SheetLayout:
         """Write one row; `formats` maps a 0-based column index to a number format."""
         formats = formats or {}
         cells = []
+        lines = 1
         for column, value in enumerate(values, start=1):
             cell = write_cell(self.ws, self.row, column, value)
             cell.alignment = WRAP_TOP
@@ -161,7 +173,11 @@ class SheetLayout:
             if column - 1 in formats and not isinstance(value, str):
                 cell.number_format = formats[column - 1]
                 cell.alignment = Alignment(vertical="top", horizontal="right")
+            elif isinstance(value, str) and value:
+                lines = max(lines, lines_needed(value, self.widths[column - 1]))
             cells.append(cell)
+        # Row heights are not computed by Excel or LibreOffice from wrapped text in a file: set them.
+        self.ws.row_dimensions[self.row].height = row_height(lines)
         self.row += 1
         return cells
 
@@ -169,11 +185,7 @@ class SheetLayout:
         ws = self.ws
         for column, width in enumerate(self.widths, start=1):
             ws.column_dimensions[get_column_letter(column)].width = width
-        ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        print_on_a4_landscape(ws, self.widths)
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.page_margins.top = ws.page_margins.bottom = 0.6

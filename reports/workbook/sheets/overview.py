@@ -5,6 +5,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from reports.workbook.sheets.targets import completion_cell, group_title, grouped
 from reports.workbook.styles import (
@@ -28,9 +29,10 @@ from targets.progress import STATUS_ORDER
 
 def overview_sheet(wb, data, heading):
     header = [
-        _("编号"), _("指标"), _("目标值"), _("季末值"), _("数据月份"), _("完成率"), _("时间进度"), _("状态"), _("报送单位"),
+        _("编号"), _("指标"), _("目标值"), _("季末值"), _("计量单位"), _("数据月份"), _("完成率"), _("时间进度"), _("状态"),
+        _("报送单位"),
     ]
-    widths = [7, 34, 14, 14, 9, 10, 10, 11, 16]
+    widths = [6, 30, 11, 11, 8, 8, 8, 8, 9, 14]
     subtitle = _("截至%(year)s年%(month)s月底 · 时间进度 %(progress)s%% · 指标数值为已审核数 · 生成于 %(today)s") % {
         "year": data.plan.year, "month": data.end_month, "progress": time_progress(data.end_month),
         "today": data.today.isoformat(),
@@ -83,18 +85,21 @@ def overview_sheet(wb, data, heading):
                     target.name,
                     _number(target.value),
                     _number(standing.value) if standing.value is not None else DASH,
+                    target.unit_of_measure,
                     _("%(month)s月") % {"month": standing.value_month} if standing.value_month else DASH,
                     completion_cell(standing),
                     DASH if target.is_percent else _number(standing.time_progress),
                     "",
                     target.reporting_unit.name,
                 ],
-                formats={2: fmt, 3: fmt, 5: PERCENT_FORMAT, 6: PERCENT_FORMAT},
+                formats={2: fmt, 3: fmt, 6: PERCENT_FORMAT, 7: PERCENT_FORMAT},
             )
-            status_cell(ws, cells[7].row, 8, standing.status)
+            status_cell(ws, cells[8].row, 9, standing.status)
     if sheet.row == first_data_row:
         sheet.data_row([_("本工作要点暂无指标。")] + [""] * (len(header) - 1))
     table_end = sheet.row - 1
+    # The chart on a page of its own, after the table.
+    ws.row_breaks.append(Break(id=table_end + 1))
     chart = _completion_chart(ws, data, anchor_row=table_end + 2, data_column=len(header) + 2)
     # The print area reaches below the chart: a default row is about 0.5 cm high.
     sheet.row = table_end + 2 + (int(chart.height / 0.5) + 2 if chart else 0)
@@ -137,10 +142,16 @@ def _completion_chart(ws, data, anchor_row, data_column):
     chart.set_categories(categories)
     chart.series[0].graphicalProperties.solidFill = "2F6FBD"
     chart.series[1].graphicalProperties.solidFill = "B9C1CF"
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = False
-    chart.width = 26
-    chart.height = max(8, 0.45 * len(data.standings) + 3)
+    # A value label on the completion bars only: no series or category name (they overlapped).
+    chart.series[0].dLbls = DataLabelList(
+        showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False,
+    )
+    chart.series[1].dLbls = DataLabelList(
+        showVal=False, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False,
+    )
+    chart.legend.position = "b"
+    chart.width = 25  # one A4 landscape page: 27.7 × 18 cm printable
+    chart.height = min(15, max(8, 0.34 * len(data.standings) + 3))
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     ws.add_chart(chart, f"A{anchor_row}")

@@ -13,7 +13,7 @@ from reports.workbook.styles import (
     _rate,
 )
 from targets.exports import write_cell
-from tasks.reporting import submission_state
+from tasks.reporting import shown_timeliness, submission_state
 
 
 def submission_sheet(wb, data, heading):
@@ -39,8 +39,9 @@ def submission_sheet(wb, data, heading):
             formats={len(data.months) + 3: PERCENT_FORMAT},
         )
         for offset, month in enumerate(data.months, start=2):
-            state = submission_state(data.plan, month, data.reports.get((unit.pk, month)), today=data.today)
-            cell = write_cell(sheet.ws, cells[0].row, offset, str(state.label))
+            report = data.reports.get((unit.pk, month))
+            state, label = shown_timeliness(submission_state(data.plan, month, report, today=data.today), report)
+            cell = write_cell(sheet.ws, cells[0].row, offset, label)
             _fill(cell, SUBMISSION_FILLS[state])
     rate = _rate(total_on_time, total_due)
     cells = sheet.data_row(

@@ -74,14 +74,15 @@ def _comparison(target):
 
 
 def targets_sheet(wb, data, heading):
-    months = list(range(1, data.end_month + 1))
+    months = list(data.months)  # the quarter's: the earlier months are in the earlier workbooks
     header = [
         _("编号"), _("指标名称"), _("目标值"), _("计量单位"), _("比较方式"),
         *[_("%(month)s月") % {"month": m} for m in months],
-        _("完成率"), _("时间进度"), _("应完成进度"), _("状态"), _("预计全年"), _("报送单位"), _("牵头单位"),
+        _("完成率"), _("时间进度"), _("状态"), _("预计全年"), _("牵头单位"),
     ]
-    widths = [7, 30, 12, 9, 12, *[11] * len(months), 9, 9, 10, 11, 13, 14, 22]
-    subtitle = _("各月数值为已审核的月末数（累计指标为 1 月至当月累计）；预计全年的方法见各指标页面（累计指标按进度外推，存量从年初基数或近期趋势外推）；增速、占比类指标以最新值与目标比较，单位为百分点。")
+    # Chosen to print at 9 pt on A4 landscape: who reports each target is on the 总体情况 sheet.
+    widths = [6, 22, 10, 7, 9, *[8] * len(months), 9, 8, 9, 10, 13]
+    subtitle = _("各月数值为本季度各月已审核的月末数（累计指标为 1 月至当月累计）；预计全年的方法见各指标页面（累计指标按进度外推，存量从年初基数或近期趋势外推）；增速、占比类指标以最新值与目标比较，单位为百分点。")
     sheet = SheetLayout(wb, _("指标完成情况"), heading, subtitle, header, widths)
     sheet.header_row()
     month_columns = 5
@@ -98,16 +99,14 @@ def targets_sheet(wb, data, heading):
             *[_number(standing.monthly_values[m]) if m in standing.monthly_values else None for m in months],
             completion_cell(standing),
             DASH if target.is_percent else _number(standing.time_progress),
-            DASH if target.is_percent else _number(standing.expected_share),
             "",
             _number(forecast) if forecast is not None else DASH,
-            target.reporting_unit.name,
             _lead_units(target),
         ]
         formats = {2: fmt, **{month_columns + i: fmt for i in range(len(months))}}
         after = month_columns + len(months)
-        formats.update({after: PERCENT_FORMAT, after + 1: PERCENT_FORMAT, after + 2: PERCENT_FORMAT, after + 4: fmt})
+        formats.update({after: PERCENT_FORMAT, after + 1: PERCENT_FORMAT, after + 3: fmt})
         cells = sheet.data_row(row, formats)
-        status_cell(sheet.ws, cells[0].row, after + 4, standing.status)
+        status_cell(sheet.ws, cells[0].row, after + 3, standing.status)
     sheet.finish()
     return sheet.ws

@@ -41,7 +41,7 @@ def tasks_sheet(wb, data, heading):
         _("序号"), _("重点任务"), _("单位"), _("职责"), _("月份"), _("工作进展"), _("存在问题"), _("下步计划"),
         _("自评状态"), _("需市级协调"), _("任务状态"),
     ]
-    widths = [6, 18, 14, 12, 7, 42, 30, 30, 10, 9, 10]
+    widths = [5, 14, 11, 8, 5, 29, 20, 20, 8, 6, 8]
     subtitle = _("各单位本季度最近一次已报送（含待审核）的进展；任务状态按已审核的指标和进展判定，与总览一致。")
     sheet = SheetLayout(wb, _("重点任务进展"), heading, subtitle, header, widths)
     sheet.header_row()
@@ -105,7 +105,7 @@ def coordination_sheet(wb, data, heading):
     header = [
         _("序号"), _("月份"), _("单位"), _("重点任务"), _("协调事项"), _("存在问题"), _("报送日期"), _("办结情况"),
     ]
-    widths = [6, 7, 16, 24, 46, 36, 12, 10]
+    widths = [5, 6, 13, 18, 34, 30, 11, 8]
     subtitle = _("本季度各单位在已报送的月度进展中提出、需市级层面协调解决的事项。")
     sheet = SheetLayout(wb, _("需市级协调事项"), heading, subtitle, header, widths)
     sheet.header_row()

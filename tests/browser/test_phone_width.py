@@ -82,3 +82,11 @@ class PhoneWidthTest(ChromiumTestCase):
         self.page.click("label.navtoggle-label")
         self.assertTrue(nav.is_visible())
         self.assertIn("指标", nav.inner_text())
+
+    def test_the_staff_navigation_keeps_to_one_line_on_a_1440_px_screen(self):
+        self.page.set_viewport_size({"width": 1440, "height": 900})
+        self.log_in("staff")
+        self.page.goto(f"{self.live_server_url}/reporting/review/")
+        nav = self.page.locator("nav.mainnav").bounding_box()
+        self.assertLess(nav["height"], 40, "the staff navigation wraps onto a second line")
+        self.assertIn("审计日志", self.page.locator("nav.mainnav").inner_text())

@@ -13,7 +13,7 @@ A month that is not a whole number from 1 to 12 is ignored with a message, and t
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, IntegerField, Value
 from django.utils.translation import gettext_lazy as _
 
 from targets.expected_path import time_progress
@@ -39,7 +39,8 @@ class AsOf:
 
     @property
     def choices(self):
-        return [(m, _("%(month)s月") % {"month": m}) for m in MONTHS]
+        words = str(_("%(month)s月"))  # translated once, not once a month
+        return [(m, words % {"month": m}) for m in MONTHS]
 
     @property
     def time_progress(self):
@@ -54,26 +55,36 @@ class AsOf:
         return self.default_reason if self.month == self.default_month else REASON_PICKED
 
 
-def complete_months(plan):
-    """{month: reason} of the months that are complete: closed by staff, or every report due approved."""
-    months = {m: REASON_CLOSED for m in ReportingMonthClosure.objects.filter(plan=plan).values_list("month", flat=True)}
-    expected = reporting_unit_ids(plan)
-    if expected:
-        approved = (
-            MonthlyReport.objects.filter(plan=plan, status=MonthlyReport.Status.APPROVED, unit_id__in=expected)
-            .order_by()
-            .values("month")
-            .annotate(units=Count("unit_id", distinct=True))
-        )
-        for row in approved:
-            if row["units"] >= len(expected):
-                months.setdefault(row["month"], REASON_COMPLETE)
+CLOSED = -1  # the `units` of a closed month's row in complete_months' query
+
+
+def complete_months(plan, unit_ids=None):
+    """{month: reason} of the months that are complete: closed by staff, or every report due approved.
+
+    Two queries: the ids of the units that must report (tasks.reporting.reporting_unit_ids; a page
+    that has them already passes `unit_ids`), then the closed months with, per month, how many of
+    those units have their report approved.
+    """
+    expected = reporting_unit_ids(plan) if unit_ids is None else set(unit_ids)
+    closed = (
+        ReportingMonthClosure.objects.filter(plan=plan).order_by()
+        .annotate(units=Value(CLOSED, IntegerField())).values_list("month", "units")
+    )
+    approved = (
+        MonthlyReport.objects.filter(plan=plan, status=MonthlyReport.Status.APPROVED, unit_id__in=expected)
+        .order_by().values("month").annotate(units=Count("unit_id", distinct=True)).values_list("month", "units")
+    )
+    rows = list(closed.union(approved, all=True)) if expected else list(closed)
+    months = {month: REASON_CLOSED for month, units in rows if units == CLOSED}
+    for month, units in rows:
+        if units != CLOSED and units >= len(expected):
+            months.setdefault(month, REASON_COMPLETE)
     return months
 
 
-def default_month(plan, today=None):
+def default_month(plan, today=None, unit_ids=None):
     """(month, reason) the dashboard shows without `?month=` (see the module doc)."""
-    complete = complete_months(plan)
+    complete = complete_months(plan, unit_ids)
     if complete:
         month = max(complete)
         return month, complete[month]
@@ -84,9 +95,10 @@ def default_month(plan, today=None):
     return 1, REASON_FIRST
 
 
-def as_of_month(request, plan, today=None):
-    """The month the page shows (see the module doc) and an error message for a bad `?month=`."""
-    default, reason = default_month(plan, today)
+def as_of_month(request, plan, today=None, unit_ids=None):
+    """The month the page shows (see the module doc) and an error message for a bad `?month=`.
+    `unit_ids`: the units that must report, when the page has them already (one query fewer)."""
+    default, reason = default_month(plan, today, unit_ids)
     raw = request.GET.get("month", "").strip()
     if not raw:
         return AsOf(month=default, default_month=default, default_reason=reason)

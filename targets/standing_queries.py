@@ -4,7 +4,7 @@ A page's number of queries is the same whatever the month, the filter, the sort,
 number of targets or the number of plan years stored.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
 
 from targets.models import Status, TargetStanding, TaskStanding
 from tasks.models import MonthlyReport, ProgressReport, Section, Task
@@ -21,11 +21,54 @@ def target_standings(plan, month):
     )
 
 
-def with_target_tasks(queryset):
-    """… and each target's tasks with their section (the overview's chart groups by them): one query more."""
-    return queryset.prefetch_related(
-        Prefetch("target__tasks", queryset=Task.objects.select_related("section").order_by("number"))
+def in_plan_order(standings):
+    """The rows of `standings` (a table's data, sorted as its reader asked) in plan order, as
+    `target_standings` gives them: a page's charts read its table's rows, not a query of their own."""
+    return sorted(standings, key=lambda s: (s.target.position, s.target.code))
+
+
+def _first_task(field):
+    """The `field` of the target's first task (lowest number), as a subquery of a standing row."""
+    return Subquery(Task.objects.filter(targets=OuterRef("target")).order_by("number").values(field)[:1])
+
+
+def with_chart_groups(queryset):
+    """… and the number and area of each target's first task, the completion chart's groups
+    (targets.charts.completion.group_by_annotation): in the same query, no tasks loaded."""
+    return queryset.annotate(
+        first_task_number=_first_task("number"),
+        first_area_id=_first_task("section_id"),
+        first_area_numeral=_first_task("section__numeral"),
+        first_area_title=_first_task("section__title"),
     )
+
+
+def with_first_task(queryset):
+    """… and the id of each target's first task (the lowest number), in the same query: the
+    completion chart groups by its area (targets.charts.completion.group_by_first_task)."""
+    return queryset.annotate(first_task_id=_first_task("pk"))
+
+
+def chart_group_counts(plan, month):
+    """The completion chart's groups on a big plan, their targets counted by status in SQL (one
+    query, one subquery a row): a target counts in its goal group, or else with its first task.
+    [{"goal": section id or None, "first_task": task id or None, "counts": {Status: n}}];
+    targets.charts.completion.label_groups puts the tasks in their areas, names and orders them."""
+    rows = (
+        TargetStanding.objects.at(plan, month).filter(target__plan=plan).order_by()
+        .annotate(
+            first_task=Case(When(target__goal_section__isnull=True, then=_first_task("pk")), output_field=IntegerField())
+        )
+        .values("target__goal_section", "first_task")
+        .annotate(**{status.value: Count("id", filter=Q(status=status.value)) for status in Status})
+    )
+    return [
+        {
+            "goal": row["target__goal_section"], "first_task": row["first_task"],
+            "counts": {status: row[status.value] for status in Status},
+        }
+        for row in rows
+    ]
 
 
 def _status_counts(queryset):
@@ -45,19 +88,6 @@ def task_standings(plan, month):
     return {s.task_id: s for s in TaskStanding.objects.filter(plan=plan, month=month)}
 
 
-def task_status_counts(plan, month):
-    return _status_counts(TaskStanding.objects.filter(plan=plan, month=month))
-
-
-def behind_tasks(plan, month):
-    """The tasks 滞后 or 严重滞后 at `month`, in plan order, with their standing."""
-    return list(
-        TaskStanding.objects.filter(plan=plan, month=month, status__in=BEHIND)
-        .select_related("task")
-        .order_by("task__number")
-    )
-
-
 def _by_status(prefix="", distinct=None):
     def counter(status=None):
         condition = Q(**{f"{prefix}status": status}) if status else Q()
@@ -68,30 +98,42 @@ def _by_status(prefix="", distinct=None):
     return columns
 
 
-def section_summary(plan, month):
-    """One row per goal group and task area: targets by status, tasks, tasks behind, open matters.
-
-    Aggregated in SQL (five queries): a target counts once in each group it belongs to — its goal
+def overview_counts(plan, month):
+    """What the overview counts (five queries): the sections; targets by status per goal group
+    (with those that show an earlier figure, `missing`), which also sum to the plan's counts, and
+    targets by status per task area, both aggregated in SQL; the tasks' standings; open
+    coordination matters per area. A target counts once in each group it belongs to — its goal
     group, and each task area one of its tasks is in.
+
+    {"sections": [...], "summary": the rows of the section summary, "targets": {Status: n},
+    "missing": n, "tasks": {Status: n}, "task_list": the tasks, "behind_tasks": [(task, Status)] in plan
+    order, "open_items": n}.
     """
     sections = list(Section.objects.filter(plan=plan).order_by("kind", "number"))
-    at_month = TargetStanding.objects.at(plan, month).order_by()
+    # target__plan: the planner reads the plan's targets by their index, not every plan's.
+    at_month = TargetStanding.objects.at(plan, month).filter(target__plan=plan).order_by()
+    missing = Count("id", filter=Q(missing_due_period=True, value__isnull=False))
     by_goal = {
         row["target__goal_section"]: row
-        for row in at_month.filter(target__goal_section__isnull=False)
-        .values("target__goal_section").annotate(**_by_status())
+        for row in at_month.values("target__goal_section").annotate(**_by_status(), missing=missing)
     }
     by_area = {
         row["target__tasks__section"]: row
         for row in at_month.filter(target__tasks__isnull=False)
         .values("target__tasks__section").annotate(**_by_status(distinct="target"))
     }
-    tasks = {
-        row["task__section"]: row
-        for row in TaskStanding.objects.filter(plan=plan, month=month).order_by()
-        .values("task__section")
-        .annotate(tasks=Count("id"), behind=Count("id", filter=Q(status__in=BEHIND)))
-    }
+    # The plan's tasks (a couple of dozen rows): counted per area and status as read, and those behind listed.
+    task_counts = {status: 0 for status in Status}
+    tasks, behind = {}, []
+    task_rows = list(TaskStanding.objects.filter(plan=plan, month=month).select_related("task").order_by("task__number"))
+    for standing in task_rows:
+        status = Status(standing.status)
+        task_counts[status] += 1
+        area = tasks.setdefault(standing.task.section_id, {"tasks": 0, "behind": 0})
+        area["tasks"] += 1
+        if status in BEHIND:
+            area["behind"] += 1
+            behind.append((standing.task, status))
     open_items = {
         row["task__section"]: row["n"]
         for row in open_coordination(plan, month).order_by().values("task__section").annotate(n=Count("id"))
@@ -110,7 +152,21 @@ def section_summary(plan, month):
             "tasks_behind": tasks.get(section.pk, {}).get("behind", 0) if is_area else None,
             "open_items": open_items.get(section.pk, 0) if is_area else None,
         })
-    return rows
+    return {
+        "sections": sections,
+        "summary": rows,
+        "targets": {status: sum(row[status.value] for row in by_goal.values()) for status in Status},
+        "missing": sum(row["missing"] for row in by_goal.values()),
+        "tasks": task_counts,
+        "task_list": [standing.task for standing in task_rows],
+        "behind_tasks": behind,
+        "open_items": sum(open_items.values()),
+    }
+
+
+def section_summary(plan, month):
+    """One row per goal group and task area: targets by status, tasks, tasks behind, open matters."""
+    return overview_counts(plan, month)["summary"]
 
 
 def open_coordination(plan, month, task=None):
@@ -125,11 +181,6 @@ def open_coordination(plan, month, task=None):
     if task is not None:
         items = items.filter(task=task)
     return items.select_related("task", "report__unit").order_by("-report__month", "task__number", "report__unit__position")
-
-
-def count_missing_due_period(queryset):
-    """How many targets show an earlier figure because the latest period due is not reported."""
-    return queryset.filter(missing_due_period=True, value__isnull=False).count()
 
 
 def stored_standings_of(targets, month):

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from targets.charts import GROUPED_ABOVE, completion_figure
+from targets.charts.completion import GROUPED_ABOVE, completion_figure
 from targets.models import Target
 from targets.progress import standing_for
 from tests.personas import PersonasTestCase

@@ -76,4 +76,4 @@ class TaskDetailTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
 
 class TaskDetailQueryCountTest(PersonasTestCase):
     def test_it_uses_the_same_number_of_queries_for_more_data(self):
-        dashboard_seed.assert_queries_constant_as_data_grows(self, URL, 18)
+        dashboard_seed.assert_queries_constant_as_data_grows(self, URL, 15)

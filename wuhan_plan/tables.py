@@ -4,18 +4,45 @@ django-tables2 renders each cell by inspecting the render method's signature, re
 accessor through the model's fields and merging the <td> attributes anew: about 0.1 ms a cell,
 which made the cells most of a list page's time (the target list has 430). A `Table` here
 prepares each column once per table (its renderer and what it takes, its link, its <td>
-attributes) and its rows call that. Headers, ordering, pagination, `Meta` and the exports
-(`as_values`, `value_<column>` methods) stay django-tables2's own.
+attributes) and its rows call that; a row writes its `<tr>` in one pass (`row.html`), as the
+template loop wrote it. Headers, ordering, pagination, `Meta` and the exports (`as_values`,
+`value_<column>` methods) stay django-tables2's own.
 
-The template (tables/table.html) reads `row.prepared_cells`; a table that needs per-record cell attributes
+The template (tables/table.html) reads `row.html`; a table that needs per-record cell attributes
 would have to use django-tables2's `row.items` instead (none does).
 """
 
+import html
+import re
+
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
 from django.db import models
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django_tables2.columns.base import LinkTransform
 from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.utils import Accessor, AttributeDict, signature
+
+ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
+URL_SENTINEL, URL_INT_SENTINEL = "zq9url9argzq", "987654321987"  # stand for the argument in Table.url
+PLAIN_ARGUMENT = re.compile(r"[0-9A-Za-z_]+")  # an argument reverse() would neither quote nor refuse
+
+
+_SIGNATURES = {}
+
+
+def _signature(fn):
+    """django_tables2.utils.signature, read once per function (inspect.signature is slow): a
+    table's render methods and linkify callables are the same objects on every request."""
+    key = getattr(fn, "__func__", fn)
+    if key not in _SIGNATURES:
+        _SIGNATURES[key] = signature(fn)
+    return _SIGNATURES[key]
 
 
 class PreparedColumn:
@@ -26,11 +53,33 @@ class PreparedColumn:
         self.bound_column = bound_column
         self.column = bound_column.column
         self.accessor = Accessor(bound_column.accessor)
+        self.bits = tuple(self.accessor.bits)
         self.render = bound_column.render
-        self.wants, self.takes_any = signature(self.render)
+        self.wants, self.takes_any = _signature(self.render)
+        self.callable = self.takes_any or all(name in ARGUMENTS for name in self.wants)
         self.link = bound_column.link
+        self.link_url = self.link_wants = None
+        if isinstance(self.link, LinkTransform) and callable(self.link.url) and not self.link.attrs:
+            # `<a href="…">` from the linkify callable, its signature read once (LinkTransform reads it per cell).
+            wants, takes_any = _signature(self.link.url)
+            if not takes_any and all(name in ARGUMENTS for name in wants):
+                self.link_url, self.link_wants = self.link.url, wants
         self.td_attrs = AttributeDict(bound_column.attrs.get("td", {})).as_html()
         self.display = None  # decided at the first record: get_FOO_display() for a field with choices
+
+    def _resolve(self, record):
+        """Accessor.resolve for the common case (attributes of objects, keys of dicts, nothing to
+        call), without its exceptions per lookup; anything else goes to Accessor.resolve."""
+        if isinstance(record, dict) and self.accessor in record:
+            return record[self.accessor]
+        current = record
+        for bit in self.bits:
+            current = current.get(bit, Accessor) if isinstance(current, dict) else getattr(current, bit, Accessor)
+            if current is Accessor or callable(current):
+                return self.accessor.resolve(record)
+            if current is None:
+                break
+        return current
 
     def _value(self, record):
         if self.display is None:
@@ -39,8 +88,8 @@ class PreparedColumn:
             penultimate, remainder = self.accessor.penultimate(record)
             return getattr(penultimate, f"get_{remainder}_display")()
         try:
-            return self.accessor.resolve(record)
-        except Exception:  # as django-tables2: a column need not map to an attribute
+            return self._resolve(record)
+        except Exception:  # noqa: BLE001 (as django-tables2: a column need not map to an attribute)
             return None
 
     def _uses_display(self, record):
@@ -53,21 +102,37 @@ class PreparedColumn:
             return False
         return bool(getattr(field, "choices", ())) and hasattr(penultimate, f"get_{remainder}_display")
 
+    def _arguments(self, value, row):
+        return {
+            "value": value, "record": row.record, "column": self.column,
+            "bound_column": self.bound_column, "bound_row": row, "table": self.table,
+        }
+
     def cell(self, row):
         value = self._value(row.record)
         if value in self.column.empty_values:
             return self.bound_column.default
-        arguments = {
-            "value": value, "record": row.record, "column": self.column,
-            "bound_column": self.bound_column, "bound_row": row, "table": self.table,
-        }
+        arguments = self._arguments(value, row)
         if not self.takes_any:
-            if any(name not in arguments for name in self.wants):
+            if not self.callable:
                 return None
             content = self.render(**{name: arguments[name] for name in self.wants})
         else:
             content = self.render(**arguments)
+        if self.link_url is not None:
+            url = self.link_url(**{name: arguments[name] for name in self.link_wants})
+            return content if url is None else format_html('<a href="{}">{}</a>', url, content)
         return self.link(content, **arguments) if self.link else content
+
+
+def _html(value):
+    """A cell's content as the template's `{{ cell }}` writes it (render_value_in_context: localised, escaped)."""
+    value = localize(template_localtime(value))
+    if not issubclass(type(value), str):
+        value = str(value)
+    # conditional_escape, without its lazy-argument wrapper per call: safe text as it is, the rest
+    # through html.escape, as django.utils.html.escape does.
+    return value.__html__() if hasattr(value, "__html__") else html.escape(value)
 
 
 class PreparedRow(BoundRow):
@@ -75,6 +140,19 @@ class PreparedRow(BoundRow):
     def prepared_cells(self):
         """(the <td> attributes, the rendered cell) for each shown column."""
         return [(prepared.td_attrs, prepared.cell(self)) for prepared in self.table.prepared_columns]
+
+    @property
+    def html(self):
+        """The row's `<tr>`: what `<tr {{ row.attrs.as_html }}>{% for … %}<td {{ td_attrs }}>{{ cell }}</td>…`
+        wrote, in one pass."""
+        if self.table.row_attrs:
+            attrs = self.attrs.as_html()
+        else:  # what BoundRow.attrs comes to without row_attrs
+            attrs = f'class="{self.get_even_odd_css_class()}"'
+        cells = "".join(
+            f"<td {prepared.td_attrs}>{_html(prepared.cell(self))}</td>" for prepared in self.table.prepared_columns
+        )
+        return mark_safe(f"<tr {attrs}>{cells}</tr>")
 
     def get_cell(self, name):
         return self.table.prepared_column(name).cell(self)
@@ -97,6 +175,24 @@ class Table(tables.Table):
         self.rows = PreparedRows(data=self.data, table=self)
         self._prepared = {}
 
+    def url(self, viewname, argument):
+        """reverse(viewname, args=[argument]) for a link in every row, for an int or a plain code:
+        reversed once per table with a stand-in of the same kind, then filled in. Anything else, or
+        a URL the stand-in does not give, goes to reverse()."""
+        text = str(argument)
+        if not PLAIN_ARGUMENT.fullmatch(text):
+            return reverse(viewname, args=[argument])
+        stand_in = URL_INT_SENTINEL if text.isdigit() else URL_SENTINEL
+        urls = self.__dict__.setdefault("_urls", {})
+        key = (viewname, stand_in)
+        if key not in urls:
+            parts = reverse(viewname, args=[stand_in]).split(stand_in)
+            urls[key] = parts if len(parts) == 2 else None
+        parts = urls[key]
+        if parts is None:
+            return reverse(viewname, args=[argument])
+        return f"{parts[0]}{text}{parts[1]}"
+
     def prepared_column(self, name):
         if name not in self._prepared:
             self._prepared[name] = PreparedColumn(self, self.columns[name])
@@ -108,3 +204,23 @@ class Table(tables.Table):
         if "_shown" not in self.__dict__:
             self._shown = [self.prepared_column(column.name) for column in self.columns]
         return self._shown
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its number of rows by a count the page has already made, so that paging a
+    queryset costs no COUNT query of its own: `RequestConfig(request, paginate={"per_page": n,
+    "paginator_class": CountedPaginator, "count": rows})`."""
+
+    def __init__(self, object_list, per_page, *args, count, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+    def page(self, number):
+        """As Paginator.page, but the slice is not cut at the count: an empty page still reads its
+        (no) rows, so that a page runs the same queries whether anything passes its filter or not."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top += self.orphans  # the last page takes its orphans, as Paginator's does
+        return self._get_page(self.object_list[bottom:top], number, self)

@@ -2,7 +2,6 @@
 
 import django_tables2 as tables
 from django.db.models import F
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
@@ -47,7 +46,7 @@ class TargetTable(Table):
 
     code = tables.Column(_("编号"), accessor="target__code", order_by=("target__position", "target__code"))
     name = tables.Column(
-        _("指标"), accessor="target__name", linkify=lambda record: reverse("targets:detail", args=[record.target_id])
+        _("指标"), accessor="target__name", linkify=lambda record, table: table.url("targets:detail", record.target_id)
     )
     target = tables.Column(_("目标值"), accessor="target__value", order_by=("target__value",), empty_values=())
     value = tables.Column(_("最新值（已审核）"), accessor="value", order_by=("value",), empty_values=())
@@ -95,9 +94,17 @@ class TargetTable(Table):
     def _word(self, text):
         """A lazy wording translated once per table rather than once per row."""
         words = self.__dict__.setdefault("_words", {})
-        if text not in words:
-            words[text] = str(text)
-        return words[text]
+        key = id(text)  # a module's constant; hashing a lazy string would translate it each time
+        if key not in words:
+            words[key] = str(text)
+        return words[key]
+
+    def _status_label(self, code):
+        """A status's label translated once per table."""
+        labels = self.__dict__.setdefault("_status_labels", {})
+        if code not in labels:
+            labels[code] = str(Status(code).label)
+        return labels[code]
 
     def render_target(self, record):
         return target_text(record.target)
@@ -127,7 +134,7 @@ class TargetTable(Table):
         return "—" if record.target.is_percent else f"{record.expected_share}%"
 
     def render_status(self, record):
-        return status_html(record.status, record.status_label)
+        return status_html(record.status, self._status_label(record.status))
 
     def value_status(self, record):
         return str(record.status_label)
@@ -159,7 +166,7 @@ class TargetTable(Table):
     def render_last_update(self, record):
         if not record.last_update:
             return "—"
-        return date_format(localtime(record.last_update), "Y-m-d H:i")
+        return f"{localtime(record.last_update):%Y-%m-%d %H:%M}"  # date_format "Y-m-d H:i", without its parser per row
 
 
 class MonthlyValueTable(Table):
@@ -255,8 +262,8 @@ class SectionSummaryTable(Table):
 class CoordinationTable(Table):
     """Open 需市级协调 items from approved progress reports."""
 
-    task = tables.Column(_("任务"), accessor="task", linkify=lambda record: reverse("tasks:detail", args=[record.task.number]))
-    unit = tables.Column(_("单位"), accessor="report__unit", linkify=lambda record: reverse("units:detail", args=[record.report.unit.code]))
+    task = tables.Column(_("任务"), accessor="task", linkify=lambda record, table: table.url("tasks:detail", record.task.number))
+    unit = tables.Column(_("单位"), accessor="report__unit", linkify=lambda record, table: table.url("units:detail", record.report.unit.code))
     month = tables.Column(_("月份"), accessor="report__month")
     matter = tables.Column(_("协调事项"), accessor="coordination_matter")
     problems = tables.Column(_("存在问题"), accessor="problems")

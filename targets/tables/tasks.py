@@ -66,7 +66,7 @@ class TaskTable(Table):
 class ProgressTable(Table):
     """Each assigned unit's monthly progress on one task, newest month first."""
 
-    unit = tables.Column(_("单位"), accessor="report__unit", linkify=lambda record: reverse("units:detail", args=[record.report.unit.code]))
+    unit = tables.Column(_("单位"), accessor="report__unit", linkify=lambda record, table: table.url("units:detail", record.report.unit.code))
     month = tables.Column(_("月份"), accessor="report__month")
     report_status = tables.Column(_("报送状态"), accessor="report", empty_values=())
     self_status = tables.Column(_("自评状态"), accessor="self_status", empty_values=())

@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -28,8 +29,8 @@ class UnitRow:
     returned = property(lambda self: self.counts.get("returned", 0))
     position = property(lambda self: self.unit.position)
 
-    @property
-    def url(self):
+    @cached_property
+    def url(self):  # the table's link and the heatmap's row: reversed once
         return reverse("units:detail", args=[self.unit.code]) + f"?month={self.month}"
 
 

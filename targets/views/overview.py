@@ -1,29 +1,48 @@
 """The overview (/): the plan at a glance at the month shown, from the stored standings."""
 
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from targets import charts
 from targets.asof import as_of_month
+from targets.charts.completion import (
+    GROUPED_ABOVE,
+    completion_by_group_figure,
+    completion_figure,
+    group_by_first_task,
+    label_groups,
+)
+from targets.charts.style import figure_json, figure_script
 from targets.dashboard import current_plan, late_units, page_context, status_cards
 from targets.exports import export_table
-from targets.models import Status, TargetStanding
+from targets.models import TargetStanding
 from targets.standing_queries import (
-    behind_tasks,
-    count_missing_due_period,
+    chart_group_counts,
     open_coordination,
+    overview_counts,
     section_summary,
-    target_standings,
-    target_status_counts,
-    task_status_counts,
-    with_target_tasks,
+    with_first_task,
 )
 from targets.tables.targets import CoordinationTable, SectionSummaryTable
+from tasks.reporting import reporting_units
 from units.access import require_role
+from wuhan_plan.tables import CountedPaginator
+
+
+def _completion_chart(plan, month, counts):
+    """The completion chart: a bar per target (one query of their standings), or on a big plan
+    the targets of each group counted by status in SQL (no standing loaded)."""
+    if sum(counts["targets"].values()) > GROUPED_ABOVE:
+        groups = label_groups(chart_group_counts(plan, month), counts["sections"], counts["task_list"])
+        return completion_by_group_figure(groups, month)
+    standings = with_first_task(
+        TargetStanding.objects.at(plan, month).select_related("target__goal_section").order_by("target__position", "target__code")
+    )
+    return completion_figure(list(standings), group_of=group_by_first_task(counts["task_list"], counts["sections"]))
 
 
 @login_required
@@ -31,7 +50,8 @@ from units.access import require_role
 def overview(request):
     require_role(request.user)
     plan = current_plan()
-    as_of = as_of_month(request, plan)
+    units = list(reporting_units(plan))  # for the default month and the late units: one query
+    as_of = as_of_month(request, plan, unit_ids=[unit.pk for unit in units])
     month = as_of.month
     export = request.GET.get("export")
     if export == "sections":
@@ -40,23 +60,23 @@ def overview(request):
     coordination = CoordinationTable(open_coordination(plan, month), prefix="c-")
     if export == "coordination":
         return export_table(request, coordination, _("待协调事项-%(month)s月.xlsx") % {"month": month}, _("待协调事项"))
-    RequestConfig(request, paginate={"per_page": 15}).configure(coordination)
-    standings = list(with_target_tasks(target_standings(plan, month)))  # the chart shows every target
-    figure = charts.as_json(charts.completion_figure(standings))
-    at_month = TargetStanding.objects.at(plan, month)
-    task_counts = task_status_counts(plan, month)
+    counts = overview_counts(plan, month)
+    # The matters were counted per area above: the table's pages need no COUNT query of their own.
+    paginate = {"per_page": 15, "paginator_class": CountedPaginator, "count": counts["open_items"]}
+    RequestConfig(request, paginate=paginate).configure(coordination)
+    figure = figure_json(_completion_chart(plan, month, counts))
     context = page_context(
         request, plan, as_of,
-        target_cards=status_cards(target_status_counts(at_month)),
-        missing_count=count_missing_due_period(at_month),
-        task_cards=status_cards(task_counts),
-        target_total=len(standings),
-        task_total=sum(task_counts.values()),
-        late_units=late_units(plan, month),
-        behind_tasks=[(s.task, Status(s.status)) for s in behind_tasks(plan, month)],
-        completion_figure=figure,
-        completion_figure_script=json_script(figure, "fig-completion"),
-        summary=SectionSummaryTable(section_summary(plan, month)),
+        target_cards=status_cards(counts["targets"]),
+        missing_count=counts["missing"],
+        task_cards=status_cards(counts["tasks"]),
+        target_total=sum(counts["targets"].values()),
+        task_total=sum(counts["tasks"].values()),
+        late_units=late_units(plan, month, units=units),
+        behind_tasks=counts["behind_tasks"],
+        completion_figure=json.loads(figure),
+        completion_figure_script=figure_script(figure, "fig-completion"),
+        summary=SectionSummaryTable(counts["summary"]),
         coordination=coordination,
     )
     return render(request, "targets/overview.html", context)

@@ -4,16 +4,18 @@ Every figure is read from the stored standings (targets/standing_queries.py): no
 a status or a forecast, and each runs the same number of queries whatever it shows.
 """
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
-from targets import charts
 from targets.asof import as_of_month
+from targets.charts.style import figure_json, figure_script
+from targets.charts.target import target_figure
 from targets.dashboard import current_plan, page_context, status_cards
 from targets.exports import export_table
 from targets.filtersets import TargetFilterSet
@@ -30,15 +32,20 @@ from targets.tables.targets import (
 )
 from targets.year_start import YearStartForm, set_year_start, year_start_history
 from units.access import get_object_for_user, is_staff, require_role, require_staff
+from wuhan_plan.tables import CountedPaginator
 
 TARGETS_PER_PAGE = 50
 
 
 def _target_table(request, plan, month, paginate):
+    """The filter, the table and the status counts of what passes the filter (counted in SQL; the
+    table's pages take their number of rows from them, no COUNT query of their own)."""
     filterset = TargetFilterSet(request.GET or None, queryset=target_standings(plan, month), plan=plan)
     table = TargetTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": TARGETS_PER_PAGE} if paginate else False).configure(table)
-    return filterset, table
+    counts = target_status_counts(filterset.qs)
+    pages = {"per_page": TARGETS_PER_PAGE, "paginator_class": CountedPaginator, "count": sum(counts.values())}
+    RequestConfig(request, paginate=pages if paginate else False).configure(table)
+    return filterset, table, counts
 
 
 @login_required
@@ -47,13 +54,11 @@ def target_list(request):
     require_role(request.user)
     plan = current_plan()
     as_of = as_of_month(request, plan)
-    filterset, table = _target_table(request, plan, as_of.month, paginate=request.GET.get("export") != "xlsx")
-    if request.GET.get("export") == "xlsx":  # the export has every row that passes the filters
+    export = request.GET.get("export") == "xlsx"
+    filterset, table, counts = _target_table(request, plan, as_of.month, paginate=not export)
+    if export:  # the export has every row that passes the filters
         return export_table(request, table, _("指标-%(month)s月.xlsx") % {"month": as_of.month}, _("指标"))
-    context = page_context(
-        request, plan, as_of, filter=filterset, table=table,
-        status_cards=status_cards(target_status_counts(filterset.qs)),
-    )
+    context = page_context(request, plan, as_of, filter=filterset, table=table, status_cards=status_cards(counts))
     return render(request, "targets/target_list.html", context)
 
 
@@ -94,7 +99,7 @@ def target_year_start(request, pk):
 def _detail_page(request, plan, target, as_of, year_start_form=None, status=200):
     standing = TargetStanding.objects.select_related("target").get(target=target, month=as_of.month)
     standing.target = target  # the one with its reporting unit and goal group
-    figure = charts.as_json(charts.target_figure(standing))
+    figure = figure_json(target_figure(standing))
     forecast = standing.forecast
     if year_start_form is None and target.kind == Target.Kind.STOCK and is_staff(request.user):
         year_start_form = YearStartForm(target=target)
@@ -103,8 +108,8 @@ def _detail_page(request, plan, target, as_of, year_start_form=None, status=200)
         target=target,
         standing=standing,
         tasks=list(target.tasks.select_related("section").order_by("number")),
-        figure=figure,
-        figure_script=json_script(figure, "fig-target"),
+        figure=json.loads(figure),
+        figure_script=figure_script(figure, "fig-target"),
         table=_monthly_values(target, as_of.month),
         forecast_statement=forecast.statement(target) if forecast else "",
         forecast_method=forecast.method_text(target) if forecast else "",

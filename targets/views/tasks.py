@@ -1,27 +1,33 @@
 """Task pages: /tasks/ (every task with its status) and /tasks/<n>/ (one task of the plan, n = 1–22)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, JSONField, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from targets import charts
 from targets.asof import as_of_month
+from targets.charts.style import figure_script
+from targets.charts.target import TargetFigureWords, target_figure
 from targets.dashboard import current_plan, open_coordination_counts, page_context
 from targets.exports import export_table
 from targets.models import Status, TaskStanding
-from targets.standing_queries import target_standings, task_standings
+from targets.standing_queries import in_plan_order, target_standings, task_standings
 from targets.tables.targets import TargetTable
 from targets.tables.tasks import ProgressTable, TaskRow, TaskTable
 from tasks.models import MonthlyReport, ProgressReport, TaskAssignment
 from tasks.reporting import units_assigned_to_task
 from units.access import editable_unit_ids, reads_everything, require_role
+from wuhan_plan.tables import CountedPaginator
 
 PROGRESS_PER_PAGE = 50  # narratives per page on a task's page, the latest months first; the export has all
+# What the progress table shows of a narrative (targets.tables.tasks.ProgressTable): its page reads only these.
+PROGRESS_TABLE_FIELDS = (
+    "report__unit__name", "report__unit__code", "report__month", "report__status", "task_id", "self_status",
+    "work_done", "problems", "next_steps", "needs_coordination", "coordination_matter", "coordination_closed",
+)
 
 
 def visible_progress(user, queryset):
@@ -68,10 +74,19 @@ def task_list(request):
 def task_detail(request, number):
     require_role(request.user)
     plan = current_plan()
-    task = plan.tasks.select_related("section").filter(number=number).first()
+    as_of = as_of_month(request, plan)
+    # The task with its stored standing at the month shown, in one query.
+    standing = TaskStanding.objects.filter(task=OuterRef("pk"), month=as_of.month)
+    task = (
+        plan.tasks.select_related("section").filter(number=number)
+        .annotate(
+            standing_status=Subquery(standing.values("status")[:1]),
+            standing_flags=Subquery(standing.values("flags")[:1], output_field=JSONField()),
+        )
+        .first()
+    )
     if task is None:
         raise Http404
-    as_of = as_of_month(request, plan)
     export = request.GET.get("export")
     if export == "xlsx":
         progress_table = ProgressTable(_visible_task_progress(request, plan, task, as_of.month))
@@ -107,40 +122,77 @@ def _visible_task_progress(request, plan, task, month):
 
 
 def _task_page(request, plan, task, month):
-    """Everything the task page shows for this reader: its stored standing, targets, narratives and grid."""
-    prefetch_related_objects([task], "assignments__unit__members")
-    targets = _task_targets(plan, task, month)
-    standing_list = list(targets)
-    target_table = TargetTable(targets, prefix="t-")
+    """Everything the task page shows for this reader: its stored standing, targets, narratives and grid.
+
+    Constant queries. The narratives are read twice rather than loaded as objects (a task of the
+    scale plan has hundreds): one query of plain values for the grid and the coordination matters
+    (which also counts them for the table's pages), and the one page of the table.
+    """
+    prefetch_related_objects(
+        [task], Prefetch("assignments", queryset=TaskAssignment.objects.select_related("unit")), "assignments__unit__members"
+    )
+    target_table = TargetTable(_task_targets(plan, task, month), prefix="t-")
     RequestConfig(request, paginate=False).configure(target_table)
-    task_standing = TaskStanding.objects.get(task=task, month=month)
-    progress = _visible_task_progress(request, plan, task, month)
-    progress_table = ProgressTable(progress)
-    RequestConfig(request, paginate={"per_page": PROGRESS_PER_PAGE}).configure(progress_table)
+    standing_list = in_plan_order(target_table.data)  # the table's one query, whatever its sort
+    visible = visible_progress(
+        request.user, ProgressReport.objects.filter(task=task, report__plan=plan, report__month__lte=month)
+    )
+    order = ("-report__month", "report__unit__position", "pk")
+    rows = list(
+        visible.order_by(*order).values_list(
+            "report__unit_id", "report__month", "self_status", "report__status", "needs_coordination",
+            "report__unit__name", "coordination_matter", "coordination_closed",
+        )
+    )
+    by_cell = {(unit_id, m): (self_status, status, flag) for unit_id, m, self_status, status, flag, *_rest in rows}
+    progress_table = ProgressTable(
+        visible.select_related("report__unit").order_by(*order).only(*PROGRESS_TABLE_FIELDS)
+    )
+    paginate = {"per_page": PROGRESS_PER_PAGE, "paginator_class": CountedPaginator, "count": len(rows)}
+    RequestConfig(request, paginate=paginate).configure(progress_table)
     units = units_assigned_to_task(task.assignments.all())
-    by_cell = {(p.report.unit_id, p.report.month): p for p in progress}
     months = list(range(1, month + 1))
     labels = _CellLabels()
     grid = [
-        {"unit": unit, "cells": [_progress_cell(by_cell.get((unit.pk, m)), labels) for m in months]}
+        {"unit": unit, "cells": [_grid_cell(by_cell.get((unit.pk, m)), labels) for m in months]}
         for unit in units
     ]
-    coordination = [p for p in progress if p.needs_coordination]
+    # The matters flagged 需市级协调, from the same rows (what the list shows of each, as a dict).
+    coordination = [
+        {
+            "report": {"unit": {"name": unit_name}, "month": m},
+            "coordination_matter": matter, "coordination_closed": closed,
+        }
+        for _unit_id, m, _self, _status, flag, unit_name, matter, closed in rows if flag
+    ]
+    words = TargetFigureWords()
+    status_labels = {status.value: str(status.label) for status in Status}
     return {
-        "status": Status(task_standing.status),
-        "status_flags": task_standing.flags,
+        "status": Status(task.standing_status),  # annotated by task_detail
+        "status_flags": task.standing_flags,
         "lead_units": task.lead_units(),
         "responsible_units": task.responsible_units(),
-        "target_charts": [
-            (s, f"fig-target-{s.target.pk}", json_script(charts.as_json(charts.target_figure(s, small=True)), f"fig-target-{s.target.pk}"))
-            for s in standing_list
-        ],
+        "target_charts": [_chart_card(s, words, status_labels) for s in standing_list],
         "target_table": target_table if standing_list else None,
         "progress_table": progress_table,
         "months": months,
         "grid": grid,
         "coordination": coordination,
     }
+
+
+def _chart_card(standing, words, status_labels):
+    """(what the card shows of the standing, the figure's id, its <script>) of one small chart. The
+    card is a dict: the template's lookups find its keys at once (on a model each first tries a key,
+    fails, then the attribute), dozens of times per card on a task with a hundred targets."""
+    target = standing.target
+    figure_id = f"fig-target-{target.pk}"
+    card = {
+        "target": {"pk": target.pk, "code": target.code, "name": target.name},
+        "status": standing.status,
+        "status_label": status_labels[standing.status],
+    }
+    return card, figure_id, figure_script(target_figure(standing, small=True, words=words), figure_id)
 
 
 class _CellLabels:
@@ -153,13 +205,14 @@ class _CellLabels:
         self.with_status = _("%(label)s（%(status)s）")
 
 
-def _progress_cell(progress, labels=None):
-    """One month of one unit in the grid: its self-assessment, or the report status if not approved."""
-    if progress is None:
+def _grid_cell(values, labels):
+    """One month of one unit in the grid, from (self-assessment, report status, needs coordination):
+    its self-assessment, or the report status if not approved."""
+    if values is None:
         return {"code": "none", "label": "—"}
-    labels = labels or _CellLabels()
-    label = labels.self_status.get(progress.self_status, progress.self_status) or labels.reported
-    if progress.report.status != MonthlyReport.Status.APPROVED:
-        status = labels.report_status.get(progress.report.status, progress.report.status)
+    self_status, report_status, flag = values
+    label = labels.self_status.get(self_status, self_status) or labels.reported
+    if report_status != MonthlyReport.Status.APPROVED:
+        status = labels.report_status.get(report_status, report_status)
         label = labels.with_status % {"label": label, "status": status}
-    return {"code": progress.self_status or "none", "label": label, "flag": progress.needs_coordination}
+    return {"code": self_status or "none", "label": label, "flag": flag}

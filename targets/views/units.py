@@ -1,20 +1,23 @@
 """Unit pages: /units/ (month × unit heatmap of reporting, on-time rates) and /units/<code>/."""
 
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from targets import charts
 from targets.asof import as_of_month
+from targets.charts.completion import completion_figure, group_by_annotation
+from targets.charts.heatmap import heatmap_figure
+from targets.charts.style import figure_json, figure_script
 from targets.dashboard import current_plan, page_context, submission_grid
 from targets.exports import export_table
 from targets.progress import count_by_status
-from targets.standing_queries import target_standings, with_target_tasks
+from targets.standing_queries import in_plan_order, target_standings, with_chart_groups
 from targets.tables.targets import TargetTable
 from targets.tables.units import HeatmapTable, ReportingRecordTable, UnitRow, UnitTable, UnitTaskTable
 from tasks.calendar import due_date
@@ -38,10 +41,10 @@ def _tasks_by_unit(plan, units):
     return counts
 
 
-def _unit_list_data(request, plan, month):
-    """The unit table, the heatmap rows and what the heatmap figure needs, at `month`."""
+def _unit_list_data(request, plan, month, units):
+    """The unit table, the heatmap rows and what the heatmap figure needs, at `month`, of `units`
+    (the units that must report, with their groups)."""
     months = list(range(1, month + 1))
-    units = list(reporting_units(plan).prefetch_related("groups").order_by("position", "code"))
     grid, timeliness = submission_grid(plan, units, months)
     task_counts = _tasks_by_unit(plan, units)
     target_counts = {}
@@ -65,23 +68,24 @@ def _unit_list_data(request, plan, month):
 def unit_list(request):
     require_role(request.user)
     plan = current_plan()
-    as_of = as_of_month(request, plan)
+    units = list(reporting_units(plan).prefetch_related("groups").order_by("position", "code"))
+    as_of = as_of_month(request, plan, unit_ids=[unit.pk for unit in units])  # no query of them again
     export = request.GET.get("export")
     if export in ("xlsx", "heatmap"):
-        months, _units, _grid, _timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month)
+        months, _units, _grid, _timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month, units)
         if export == "xlsx":
             return export_table(request, table, f"单位报送-{as_of.month}月.xlsx", "单位报送")
         heatmap = HeatmapTable(heat_rows, months, prefix="h-")  # the page draws it with a template loop
         return export_table(request, heatmap, f"报送热力图-{as_of.month}月.xlsx", "报送热力图")
-    months, units, grid, timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month)
-    figure = charts.as_json(charts.heatmap_figure(units, months, grid, timeliness))
+    months, units, grid, timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month, units)
+    figure = figure_json(heatmap_figure(units, months, grid, timeliness))
     heatmap_rows = [
         {"name": row["name"], "url": row["url"], "rate": row["rate"], "cells": [row[f"m{m}"] for m in months]}
         for row in heat_rows
     ]
     context = page_context(
         request, plan, as_of, table=table, months=months, heatmap_rows=heatmap_rows,
-        figure=figure, figure_script=json_script(figure, "fig-heatmap"),
+        figure=json.loads(figure), figure_script=figure_script(figure, "fig-heatmap"),
     )
     return render(request, "units/unit_list.html", context)
 
@@ -133,11 +137,12 @@ def _unit_detail_data(request, plan, unit, month):
     """
     groups, members = _groups_and_members(unit)
     task_table = UnitTaskTable(_unit_tasks(plan, unit, [g.pk for g in groups], month), prefix="k-")
-    # The table shows no task; the chart groups targets by task area: their tasks in one query more.
-    own = target_standings(plan, month).filter(target__reporting_unit=unit)
-    standing_list = list(with_target_tasks(own))
-    target_table = TargetTable(own)  # a queryset: the table sorts in the database
+    # The chart groups targets by task area: their first task's, annotated in the table's query
+    # (which sorts in the database); the chart reads the same rows.
+    own = with_chart_groups(target_standings(plan, month).filter(target__reporting_unit=unit))
+    target_table = TargetTable(own)
     RequestConfig(request, paginate=False).configure(target_table)
+    standing_list = in_plan_order(target_table.data)
     record_table = timeliness = None
     if not unit.is_group:
         months = list(range(1, 13))
@@ -189,11 +194,11 @@ def unit_detail(request, code):
         return export_table(request, data["record_table"], f"{unit.name}-报送记录.xlsx", "报送记录")
     data = _unit_detail_data(request, plan, unit, month)
     standing_list = data.pop("standing_list")
-    figure = charts.as_json(charts.completion_figure(standing_list)) if standing_list else None
+    figure = figure_json(completion_figure(standing_list, group_of=group_by_annotation)) if standing_list else None
     context = page_context(
         request, plan, as_of, unit=unit, **data,
         status_counts=count_by_status(standing_list),
-        figure=figure,
-        figure_script=json_script(figure, "fig-unit-targets") if figure else "",
+        figure=json.loads(figure) if figure else None,
+        figure_script=figure_script(figure, "fig-unit-targets") if figure else "",
     )
     return render(request, "units/unit_detail.html", context)

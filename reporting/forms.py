@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from reporting import services
 from reporting.evidence import ACCEPT, check_upload
+from reporting.widgets import LabelledFileInput
 from targets.numbers import format_number
 from targets.validation import clean_target_value
 from tasks.models import ProgressReport
@@ -120,9 +121,10 @@ class ReportValuesForm(forms.Form):
                         )
                         raise _Rollback from None
                     except ValidationError as error:
-                        for messages in error.message_dict.values():
+                        for field, messages in error.message_dict.items():
+                            name = f"t{target.pk}_{field}"  # the note's own error (a suspect figure) on the note
                             for message in messages:
-                                self.add_error(f"t{target.pk}_value", message)
+                                self.add_error(name if name in self.fields else f"t{target.pk}_value", message)
                         raise _Rollback from None
                     if before is None or saved.version != before.version:
                         changed += 1
@@ -196,7 +198,9 @@ class ProgressForm(forms.Form):
             )
         except services.EditConflict as error:
             self.conflict = True
-            self.add_error(None, _("%(error)s 他人已在您打开页面后保存了该任务进展，您的修改未保存。") % {"error": error})
+            self.add_error(
+                None, _("%(error)s 他人已在您打开页面后保存了该任务进展，您的修改未保存。") % {"error": error}
+            )
         except services.NotEditable as error:
             self.add_error(None, str(error))
         except ValidationError as error:
@@ -209,7 +213,7 @@ class ProgressForm(forms.Form):
 class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("佐证材料"),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        widget=LabelledFileInput(attrs={"accept": ACCEPT}),
     )
 
     def __init__(self, *args, **kwargs):

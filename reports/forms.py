@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from reporting.widgets import LabelledFileInput
 from tasks.reporting import reporting_units
 from units.access import is_staff
 from units.models import Unit
@@ -24,7 +25,9 @@ class TemplateForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("填好的模板（.xlsx）"))
+    file = forms.FileField(
+        label=_("填好的模板（.xlsx）"), widget=LabelledFileInput(attrs={"accept": ".xlsx"}),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

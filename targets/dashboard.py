@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 
 from targets.models import Status
 from targets.standing_queries import open_coordination
+from tasks import on_time
 from tasks.models import MonthlyReport, Plan
-from tasks.reporting import SubmissionState, local_today, reporting_units, submission_state, was_on_time
+from tasks.on_time import PLAN_MONTHS
+from tasks.reporting import SubmissionState, local_today, reporting_units, submission_state
 
 
 def current_plan():
@@ -31,18 +33,20 @@ def page_context(request, plan, as_of, **extra):
     return {"plan": plan, "as_of": as_of, "keep_params": keep, **extra}
 
 
-def submission_grid(plan, units, months, today=None):
+def submission_grid(plan, units, months, today=None, rate_months=PLAN_MONTHS):
     """The reporting record of `units` over `months`, from one query of reports.
 
     Returns ({(unit_id, month): (state, label)}, {unit_id: timeliness}). An approved or returned
-    month that was submitted late says so in its label, and an approved one is coloured as late. Timeliness counts the months whose
-    deadline has passed (due): on_time (submitted by the deadline), late (submitted after it),
-    missing, returned, and rate = on_time ÷ due as text ("80%", "" when nothing is due yet).
+    month that was submitted late says so in its label, and an approved one is coloured as late.
+    Timeliness is `tasks.on_time.timeliness` over `rate_months` — every month of the plan to date,
+    whichever months the page draws, so every page shows a unit's one on-time rate.
     """
     unit_ids = [u.pk for u in units]
     reports = {
         (r.unit_id, r.month): r
-        for r in MonthlyReport.objects.filter(plan=plan, unit_id__in=unit_ids, month__in=list(months))
+        for r in MonthlyReport.objects.filter(
+            plan=plan, unit_id__in=unit_ids, month__in=sorted({*months, *rate_months})
+        )
         # Only what the states need, and no ORDER BY (the default ordering joins plan and unit).
         .only("unit_id", "month", "status", "is_late", "submitted_at")
         .order_by()
@@ -52,38 +56,26 @@ def submission_grid(plan, units, months, today=None):
     late_label = _("%(state)s·逾期")
     grid, timeliness = {}, {}
     for unit in units:
-        record = {"due": 0, "on_time": 0, "late": 0, "missing": 0, "returned": 0, "rate": ""}
         for month in months:
             report = reports.get((unit.pk, month))
             state = submission_state(plan, month, report, today)
-            label = labels[SubmissionState(state)]
+            label = labels[state]  # a SubmissionState: its own key
             shown = state
             if report and report.is_late and state in (SubmissionState.APPROVED, SubmissionState.RETURNED):
                 label = late_label % {"state": label}
                 if state == SubmissionState.APPROVED:
                     shown = SubmissionState.LATE  # a timeliness map: late stays visible after approval
             grid[(unit.pk, month)] = (shown, label)
-            if state == SubmissionState.NOT_DUE:
-                continue
-            record["due"] += 1
-            if was_on_time(report):
-                record["on_time"] += 1
-            elif report and report.submitted_at:
-                record["late"] += 1
-            if state == SubmissionState.MISSING:
-                record["missing"] += 1
-            if state == SubmissionState.RETURNED:
-                record["returned"] += 1
-        if record["due"]:
-            record["rate"] = f"{record['on_time'] * 100 / record['due']:.0f}%"
-        timeliness[unit.pk] = record
+        own = {month: reports[(unit.pk, month)] for month in rate_months if (unit.pk, month) in reports}
+        timeliness[unit.pk] = on_time.timeliness(plan, own, today, rate_months)
     return grid, timeliness
 
 
-def late_units(plan, month, today=None):
-    """Units that must report and, for `month`, submitted after the deadline or not at all by it."""
-    units = list(reporting_units(plan))
-    grid, timeliness = submission_grid(plan, units, [month], today)
+def late_units(plan, month, today=None, units=None):
+    """Units that must report (`units`, if the page has them already) and, for `month`, submitted
+    after the deadline or not at all by it."""
+    units = list(reporting_units(plan)) if units is None else units
+    grid, timeliness = submission_grid(plan, units, [month], today, rate_months=[month])
     return [
         (u, grid[(u.pk, month)]) for u in units if timeliness[u.pk]["late"] or timeliness[u.pk]["missing"]
     ]

@@ -180,7 +180,10 @@ class TargetValue(models.Model):
         verbose_name=_("填报人"),
     )
     version = models.PositiveIntegerField(_("版本"), default=1)
-    history = HistoricalRecords()
+    # Why the figure looked wrong when it was saved (targets/data_quality.py), confirmed by its note;
+    # derived from the value, so not part of its history.
+    suspect = models.JSONField(_("存疑原因"), default=list, blank=True)
+    history = HistoricalRecords(excluded_fields=["suspect"])
 
     objects = TargetValueQuerySet.as_manager()
 

@@ -27,6 +27,7 @@ from reporting.services.entries import (
     progress_problems_required,
     save_progress,
     save_target_value,
+    tasks_with_targets_behind,
 )
 from reporting.services.workflow import approve_reports, missing_items, reopen_report, return_report, submit_report
 
@@ -34,5 +35,5 @@ __all__ = [
     "MATTER_MAX", "NOTE_MAX", "PROGRESS_FIELDS", "SOURCE_MAX", "TEXT_MAX", "VALUE_FIELDS",
     "EditConflict", "NotEditable", "approve_reports", "clean_progress", "close_month", "get_or_create_report",
     "missing_items", "open_month", "progress_problems_required", "reopen_report", "restore_version",
-    "return_report", "save_progress", "save_target_value", "submit_report",
+    "return_report", "save_progress", "save_target_value", "submit_report", "tasks_with_targets_behind",
 ]

@@ -12,7 +12,8 @@ from reporting.services.common import (
     require_editable,
     save_with_history,
 )
-from targets.models import TargetValue
+from targets.data_quality import suspect_reasons
+from targets.models import Target, TargetValue
 from targets.progress import Status, status_for
 from targets.validation import clean_target_value
 from tasks.models import MonthlyReport, ProgressReport
@@ -101,6 +102,7 @@ def save_target_value(report, target, *, value, note="", source="", user, expect
         require_editable(report, user)
         if target.plan_id != report.plan_id or target.reporting_unit_id != report.unit_id:
             raise NotEditable(_("该指标不由本单位报送。"))
+        suspect = _suspect_reasons_confirmed(target, value, report, note)
         existing = (
             TargetValue.objects.select_for_update()
             .filter(target=target, unit_id=report.unit_id, month=report.month)
@@ -109,7 +111,7 @@ def save_target_value(report, target, *, value, note="", source="", user, expect
         return _create_or_update(
             existing,
             lambda: TargetValue(target=target, unit_id=report.unit_id, report=report, month=report.month),
-            after={"value": value, "note": note, "source": source},
+            after={"value": value, "note": note, "source": source, "suspect": suspect},
             fields=VALUE_FIELDS,
             user=user,
             expected_version=expected_version,
@@ -118,19 +120,34 @@ def save_target_value(report, target, *, value, note="", source="", user, expect
         )
 
 
+def _suspect_reasons_confirmed(target, value, report, note):
+    """The reasons `value` looks wrong (targets/data_quality.py), against the unit's approved earlier
+    months; a suspect figure is saved only with a note that confirms it (ValidationError otherwise)."""
+    earlier = dict(
+        TargetValue.objects.approved()
+        .filter(target=target, unit_id=report.unit_id, month__lt=report.month)
+        .values_list("month", "value")
+    )
+    reasons = [reason.message for reason in suspect_reasons(target, value, report.month, earlier)]
+    if reasons and not note:
+        raise ValidationError({"note": [
+            _("此数值可能有误：%(reasons)s如确认无误，请在“说明”中写明原因后再保存。") % {"reasons": "".join(reasons)}
+        ]})
+    return reasons
+
+
 # Progress
 
 
-def progress_problems_required(report, task, self_status):
-    """存在问题 is required when the unit says it is behind, or when a value the unit reported
-    this month, for a target of this task, falls behind the time progress (滞后 or 严重滞后)."""
-    if self_status == ProgressReport.SelfStatus.BEHIND:
-        return True
+def tasks_with_targets_behind(report):
+    """Ids of the tasks whose targets, as reported by the unit in `report` this month, fall behind
+    the time progress (滞后 or 严重滞后): the tasks whose 存在问题 is required whatever the unit's own
+    assessment. Three queries, for every task of the report at once."""
     values = list(
-        TargetValue.objects.filter(
-            report=report, target__tasks=task, target__reporting_unit_id=report.unit_id
-        ).select_related("target")
+        TargetValue.objects.filter(report=report, target__reporting_unit_id=report.unit_id).select_related("target")
     )
+    if not values:
+        return set()
     # A stock without a year-start figure is judged by its trend: it needs the approved months before.
     earlier = {}
     for target_id, month, value in (
@@ -139,8 +156,25 @@ def progress_problems_required(report, task, self_status):
         .values_list("target_id", "month", "value")
     ):
         earlier.setdefault(target_id, {})[month] = value
-    behind = (Status.BEHIND, Status.SERIOUSLY_BEHIND)
-    return any(status_for(v.target, v.value, report.month, earlier.get(v.target_id)) in behind for v in values)
+    behind_statuses = (Status.BEHIND, Status.SERIOUSLY_BEHIND)
+    behind = [
+        v.target_id for v in values
+        if status_for(v.target, v.value, report.month, earlier.get(v.target_id)) in behind_statuses
+    ]
+    if not behind:
+        return set()
+    return set(Target.tasks.through.objects.filter(target_id__in=behind).values_list("task_id", flat=True))
+
+
+def progress_problems_required(report, task, self_status, behind_tasks=None):
+    """存在问题 is required when the unit says it is behind, or when a value the unit reported
+    this month, for a target of this task, falls behind the time progress (滞后 or 严重滞后).
+    `behind_tasks`: `tasks_with_targets_behind(report)`, when the caller has it already."""
+    if self_status == ProgressReport.SelfStatus.BEHIND:
+        return True
+    if behind_tasks is None:
+        behind_tasks = tasks_with_targets_behind(report)
+    return task.pk in behind_tasks
 
 
 def clean_progress(report, task, data):

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reporting import services
+from reporting.figure_changes import change_words, previous_approved
 from reporting.forms import EvidenceForm, ProgressForm, ReasonForm, ReportValuesForm
+from reporting.stepper import message_with_link, next_step, report_progress
 from reporting.views.lookups import (
     MONTHS,
     current_plan,
@@ -94,6 +96,9 @@ def my_unit(request):
             "missing_targets": [t for t in targets if t.pk not in valued],
             "missing_tasks": [t for t in tasks if t.pk not in progressed],
         }
+        if report is not None and can_edit_report(request.user, report):
+            due["progress"] = stepper = report_progress(report)
+            due["next_url"], due["next_label"] = next_step(stepper)
     returned = [r for r in reports.values() if r.status == MonthlyReport.Status.RETURNED]
     context = {
         "plan": plan, "unit": unit, "months": months, "due": due, "returned": returned,
@@ -124,10 +129,20 @@ def _create_with_values(request, form, unsaved):
         if changed is None:
             transaction.set_rollback(True)  # the draft goes with the refused values
             return None
-    messages.success(request, _("已建立本月报送草稿。"))
+    url, label = next_step(report_progress(form.report))
+    message_with_link(request, messages.SUCCESS, _("已建立本月报送草稿。"), url, label)
     if changed:
         messages.success(request, _("已保存 %(n)d 项指标数值。") % {"n": changed})
     return form.report
+
+
+def _after_save(request, report, text, after_task=None):
+    """Where a save goes: with "保存并填写下一项" (`next`) to the next step, else to the report; the
+    message links to the next step either way."""
+    url, label = next_step(report_progress(report), after_task)
+    message_with_link(request, messages.SUCCESS, text, url, label)
+    go_next = "next" in request.POST and url != request.path  # figures left blank: not the same page again
+    return redirect(url if go_next else report_url(report))
 
 
 @login_required
@@ -153,8 +168,8 @@ def open_month(request, month):
     if request.method == "POST" and form.is_valid():
         report = _create_with_values(request, form, unsaved)
         if report is not None:
-            return redirect(report_url(report))
-    context = {"report": unsaved, "form": form, "back_url": back}
+            return redirect(next_step(report_progress(report))[0] if "next" in request.POST else report_url(report))
+    context = {"report": unsaved, "form": form, "back_url": back, "stepper": report_progress(unsaved)}
     return render(request, "reporting/values_form.html", context, status=409 if form.conflict else 200)
 
 
@@ -165,14 +180,8 @@ def detail_context(request, report, can_edit, **extra):
     plan, unit = report.plan, report.unit
     targets = list(targets_for_unit(plan, unit, report.month))
     values = {v.target_id: v for v in report.values.select_related("updated_by")}
-    previous = {}
-    if report.month > 1:
-        previous = {
-            v.target_id: v
-            for v in TargetValue.objects.filter(unit=unit, month=report.month - 1, target__plan=plan).select_related(
-                "report"
-            )
-        }
+    previous = {v.target_id: v for v in _last_month_values(report)}  # the column 上月数值, as the form shows it
+    approved_before = previous_approved(report)  # the change is against the last approved figure
     value_rows = []
     for target in targets:
         value = values.get(target.pk)
@@ -181,7 +190,7 @@ def detail_context(request, report, can_edit, **extra):
         value_rows.append({
             "target": target, "value": value, "display": format_number(value.value) if value else "",
             "previous": prev, "previous_display": format_number(prev.value) if prev else "",
-            "status": status,
+            "change": change_words(value, approved_before.get(target.pk), report.month), "status": status,
         })
     progress = {
         p.task_id: p
@@ -202,6 +211,7 @@ def detail_context(request, report, can_edit, **extra):
         "report_history": report.history.select_related("history_user").order_by("-history_date", "-history_id")[:20],
         "return_form": ReasonForm(prefix="return"), "reopen_form": ReasonForm(prefix="reopen"),
         "month_closed": ReportingMonthClosure.objects.filter(plan=plan, month=report.month).exists(),
+        "stepper": report_progress(report) if can_edit else None,
     }
     context.update(extra)
     return context
@@ -214,14 +224,15 @@ def report_detail(request, pk):
     return render(request, "reporting/report.html", detail_context(request, report, can_edit))
 
 
+def _last_month_values(report):
+    if report.month == 1:
+        return TargetValue.objects.none()
+    return TargetValue.objects.filter(unit=report.unit, month=report.month - 1, target__plan=report.plan)
+
+
 def _values_form_kwargs(report):
     """What ReportValuesForm needs for `report` (saved, or not yet: then no value exists)."""
-    previous = {}
-    if report.month > 1:
-        previous = {
-            v.target_id: v
-            for v in TargetValue.objects.filter(unit=report.unit, month=report.month - 1, target__plan=report.plan)
-        }
+    previous = {v.target_id: v for v in _last_month_values(report)}
     return {
         "report": report,
         "targets": list(targets_for_unit(report.plan, report.unit, report.month)),
@@ -240,19 +251,22 @@ def edit_values(request, pk):
         if form.is_valid():
             changed = form.save(request.user)
             if changed is not None:
-                messages.success(request, _("已保存 %(n)d 项指标数值。") % {"n": changed})
-                return redirect(report_url(report))
-        status = 409 if form.conflict else 200
-        return render(request, "reporting/values_form.html", {"report": report, "form": form}, status=status)
-    form = ReportValuesForm(**kwargs)
-    return render(request, "reporting/values_form.html", {"report": report, "form": form})
+                return _after_save(request, report, _("已保存 %(n)d 项指标数值。") % {"n": changed})
+    else:
+        form = ReportValuesForm(**kwargs)
+    context = {"report": report, "form": form, "stepper": report_progress(report)}
+    return render(request, "reporting/values_form.html", context, status=409 if form.conflict else 200)
 
 
 def progress_page(request, report, task, form=None, evidence_form=None, status=200):
     progress = ProgressReport.objects.filter(report=report, task=task).prefetch_related("evidence").first()
     form = form or ProgressForm(report=report, task=task, instance=progress)
+    stepper = report_progress(report)
     context = {
-        "report": report, "task": task, "progress": progress, "form": form,
+        "report": report, "task": task, "progress": progress, "form": form, "stepper": stepper,
+        # the service's rule, for this task: its targets are behind (the page says so before saving)
+        "problems_required": any(row["needs_problems"] for row in stepper.tasks if row["task"].pk == task.pk),
+        "behind_value": ProgressReport.SelfStatus.BEHIND.value,
         "evidence_form": evidence_form or EvidenceForm(),
         "targets": [
             {"target": v.target, "display": format_number(v.value),
@@ -272,8 +286,7 @@ def edit_progress(request, pk, task_number):
         instance = ProgressReport.objects.filter(report=report, task=task).first()
         form = ProgressForm(request.POST, report=report, task=task, instance=instance)
         if form.is_valid() and form.save(request.user) is not None:
-            messages.success(request, _("已保存任务 %(n)d 的月度进展。") % {"n": task.number})
-            return redirect(report_url(report))
+            return _after_save(request, report, _("已保存任务 %(n)d 的月度进展。") % {"n": task.number}, task)
         return progress_page(request, report, task, form=form, status=409 if form.conflict else 200)
     return progress_page(request, report, task)
 
@@ -290,12 +303,15 @@ def submit(request, pk):
     try:
         report = services.submit_report(report, request.user)
     except ValidationError as error:
-        messages.error(request, _("未能报送：") + "；".join(error.messages))
+        url, label = next_step(report_progress(report))
+        message_with_link(request, messages.ERROR, _("未能报送：") + "；".join(error.messages), url, label)
     except services.NotEditable as error:
         messages.error(request, str(error))
     else:
+        home = (reverse("reporting:review"), _("返回报送审核")) if is_staff(request.user) else (
+            reverse("reporting:my_unit"), _("返回本单位报送"))
         if report.is_late:
-            messages.warning(request, _("已报送，超过报送截止日期，记为逾期报送。"))
+            message_with_link(request, messages.WARNING, _("已报送，超过报送截止日期，记为逾期报送。"), *home)
         else:
-            messages.success(request, _("已报送，等待市科技局审核。"))
+            message_with_link(request, messages.SUCCESS, _("已报送，等待市科技局审核。"), *home)
     return redirect(report_url(report))

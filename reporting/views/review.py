@@ -10,14 +10,16 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from reporting import change_log, services
 from reporting.forms import ReasonForm
+from reporting.stepper import message_with_link
 from reporting.views.entry import detail_context
 from reporting.views.lookups import MONTHS, current_plan, get_report_for_user, get_rw_report_for_user, report_url
 from targets.models import TargetValue
@@ -37,7 +39,11 @@ def review(request):
     waiting = list(
         MonthlyReport.objects.filter(status=MonthlyReport.Status.SUBMITTED)
         .select_related("plan", "unit", "submitted_by")
-        .annotate(value_count=Count("values", distinct=True), progress_count=Count("progress", distinct=True))
+        .annotate(
+            value_count=Count("values", distinct=True), progress_count=Count("progress", distinct=True),
+            # Figures saved despite a data-quality warning (targets/data_quality.py), for the reviewer's eye.
+            suspect_count=Count("values", filter=~Q(values__suspect=[]), distinct=True),
+        )
         .order_by("plan__year", "month", "unit__position", "unit__code")
     )
     recently_returned = list(
@@ -70,7 +76,8 @@ def approve(request):
     except services.NotEditable as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("已审核通过 %(n)d 份报送。") % {"n": len(approved)})
+        message_with_link(request, messages.SUCCESS, _("已审核通过 %(n)d 份报送。") % {"n": len(approved)},
+                          reverse("reporting:review"), _("返回报送审核"))
     if back:
         return redirect("reporting:report", pk=ids[0])
     return redirect("reporting:review")
@@ -86,7 +93,7 @@ def _reason_action(request, pk, prefix, action, done_message):
         except services.NotEditable as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, done_message)
+            message_with_link(request, messages.SUCCESS, done_message, reverse("reporting:review"), _("返回报送审核"))
         return redirect(report_url(report))
     context = detail_context(request, report, can_edit, **{f"{prefix}_form": form})
     return render(request, "reporting/report.html", context, status=400)

@@ -20,6 +20,7 @@ from reporting.management.commands.seed_demo import DEFAULT_PASSWORD
 from targets.models import TargetValue
 from tasks.models import MonthlyReport, Plan, ProgressReport
 from tests.browser.base import SCREENSHOT_DIR, ChromiumTestCase
+from tests.reminders_support import deliveries_run_here
 from units.models import Unit
 
 TIMEOUT_MS = 10_000
@@ -53,8 +54,10 @@ class ReportingWorkflowInBrowserTest(ChromiumTestCase):
         out = io.StringIO()
         with mock.patch.dict(os.environ, env, clear=True):
             call_command("seed_demo", "--progress", "--until", "2023-11", stdout=out)
-        self.assertIn(f"{LIAISON} liaison 市地方金融局", out.getvalue())
-        self.assertIn(f"密码：{DEFAULT_PASSWORD}", out.getvalue())
+        self.assertIn(f"演示账户（密码：{DEFAULT_PASSWORD}）", out.getvalue())
+        self.assertIn("单位代码_liaison", out.getvalue())  # jrj_liaison by that rule
+        # The returned-report email goes through the reminders' delivery: run it here, as a worker would.
+        self.enterContext(deliveries_run_here())
         self.unit = Unit.objects.get(code="jrj")
         self.other_report = MonthlyReport.objects.get(plan=self.plan, unit__code="jxj", month=11)
         self.assertFalse(MonthlyReport.objects.filter(plan=self.plan, unit=self.unit, month=MONTH).exists())
@@ -108,7 +111,7 @@ class ReportingWorkflowInBrowserTest(ChromiumTestCase):
             row = self.page.locator(f"#row-{code}")
             row.locator("input[name$='_value']").fill(number)
             row.locator("input[name$='_source']").fill("市地方金融局统计")
-        self.click("#values-form ~ p button.primary")
+        self.click("#values-form ~ p button.secondary")  # 保存草稿
         self.assertIn(f"已保存 {len(values)} 项指标数值。", self.messages(), self.text())
 
     def fill_progress(self, number, data):
@@ -121,7 +124,7 @@ class ReportingWorkflowInBrowserTest(ChromiumTestCase):
         if data.get("coordination"):
             self.page.check("#id_needs_coordination")
             self.page.fill("#id_coordination_matter", data["coordination"])
-        self.click("#progress-form button.primary")
+        self.click("#progress-form button.secondary")  # 保存草稿
         self.assertIn(f"已保存任务 {number} 的月度进展。", self.messages(), self.text())
 
     def screenshot(self, name):
@@ -147,7 +150,7 @@ class ReportingWorkflowInBrowserTest(ChromiumTestCase):
         self.assertIn("12月 · 指标数值", self.text("main h1"))
         self.assertIn("本月报送尚未建立", self.text())
         self.assertEqual(self.page.locator("#values-form tbody tr").count(), 4)
-        self.click(self.page.locator("form button.primary", has_text="保存草稿"))
+        self.click(self.page.locator("form button.secondary", has_text="保存草稿"))
         self.assertRegex(self.page.url, r"/reporting/\d+/$")
         self.assertIn("已建立本月报送草稿", self.messages())
         report = MonthlyReport.objects.get(plan=self.plan, unit=self.unit, month=MONTH)
@@ -226,7 +229,7 @@ class ReportingWorkflowInBrowserTest(ChromiumTestCase):
         self.assertEqual(self.page.input_value("#row-T16 input[name$='_value']"), "12.5")
         self.page.fill("#row-T43 input[name$='_value']", FIXED_VALUE)
         self.page.fill("#row-T43 textarea[name$='_note']", "按基金管理人年报更正。")
-        self.click("#values-form ~ p button.primary")
+        self.click("#values-form ~ p button.secondary")  # 保存草稿
         self.assertIn("已保存 1 项指标数值。", self.messages())
         self.assertEqual(self.text("#value-T43 td.num >> nth=2"), FIXED_VALUE)
         self.click("#report-status form button.primary")

@@ -1,18 +1,26 @@
-"""/reports/: the quarterly coordination workbook, and the monthly Excel template and upload."""
+"""/reports/: the quarterly coordination workbook, the Word 通报 (weekly and quarterly), and the monthly
+Excel template and upload."""
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reporting.stepper import message_with_link
+from reporting.views.lookups import due_month, report_url
+from reports import notices
 from reports.forms import TemplateForm, UploadForm
+from reports.models import ReminderMessage
+from reports.reminders.calendar import NoPlanError, PeriodError, parse_period, plan_for, quarter_period, week_period
 from reports.upload.read import (
     UploadRejected,
     apply_upload,
@@ -23,7 +31,9 @@ from reports.upload.read import (
 )
 from reports.workbook.build import build_quarterly_workbook, quarter_label, quarter_months, quarterly_filename
 from targets.exports import xlsx_response
+from tasks import calendar
 from tasks.models import Plan
+from tasks.reporting import local_today
 from units.access import is_staff, reads_everything, role_of, unit_of
 from units.audit import record
 from units.models import AuditEvent, Membership
@@ -71,7 +81,80 @@ def index(request):
         }
         for quarter in (1, 2, 3, 4)
     ]
-    return render(request, "reports/index.html", {"plan": plan, "quarters": quarters})
+    today = calendar.local_today()
+    current_quarter = (today.month - 1) // 3 + 1 if today.year == plan.year else (4 if today.year > plan.year else None)
+    for number, quarter in enumerate(quarters, start=1):
+        quarter["notice_url"] = reverse("reports:quarterly_notice", args=[plan.year, number]) + suffix
+        quarter["current"] = number == current_quarter
+    weeks = [
+        {"period": week, "url": reverse("reports:weekly_notice", args=[week.code])}
+        for week in notice_weeks(plan, today)
+    ]
+    return render(request, "reports/index.html", {"plan": plan, "quarters": quarters, "weeks": weeks})
+
+
+WEEK = datetime.timedelta(days=7)
+
+
+def _plan_year_of_week(period):
+    return calendar.week_reporting_month(period.last_day)[0]
+
+
+def notice_weeks(plan, today):
+    """The weeks the page offers a 每周通报 for: the current week and the one before, within the
+    plan's bulletins (a week belongs to the plan of the month it reports on); for a plan whose
+    bulletins are over, its last two; none before its first."""
+    week = week_period(today)
+    if _plan_year_of_week(week) < plan.year:
+        return []
+    while _plan_year_of_week(week) > plan.year:
+        week = week_period(week.first_day - WEEK)
+    weeks = [week]
+    previous = week_period(week.first_day - WEEK)
+    if _plan_year_of_week(previous) == plan.year:
+        weeks.append(previous)
+    return weeks
+
+
+def _docx_response(content, filename):
+    response = HttpResponse(content, content_type=notices.DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    return response
+
+
+@login_required
+@require_GET
+def weekly_notice(request, week):
+    """The 每周通报 of a week (2023-W20) as Word, for staff and leaders; audited like the workbook."""
+    _require_reader(request.user)
+    try:
+        period = parse_period(ReminderMessage.Kind.WEEKLY, week)
+        plan = plan_for(ReminderMessage.Kind.WEEKLY, period)
+    except (PeriodError, NoPlanError) as error:
+        raise Http404 from error
+    filename = notices.weekly_filename(period)
+    content = notices.weekly_notice(plan, period)
+    record(
+        AuditEvent.Action.EXPORT, request=request, obj=plan, object_repr=filename, changes={"notice": period.code},
+    )
+    return _docx_response(content, filename)
+
+
+@login_required
+@require_GET
+def quarterly_notice(request, year, quarter):
+    """The quarter's coordination 通报 as Word, for staff and leaders; audited like the workbook."""
+    _require_reader(request.user)
+    if quarter not in (1, 2, 3, 4):
+        raise Http404
+    plan = _plan(request.GET.get("plan"), year=year)
+    period = quarter_period(plan.year, quarter)
+    filename = notices.quarterly_filename(plan, period)
+    content = notices.quarterly_notice(plan, period)
+    record(
+        AuditEvent.Action.EXPORT, request=request, obj=plan, object_repr=filename, changes={"notice": period.code},
+    )
+    return _docx_response(content, filename)
 
 
 @login_required
@@ -90,11 +173,16 @@ def quarterly(request, year, quarter):
     return xlsx_response(content, filename)
 
 
+def _open_month(plan):
+    """The template's month, preselected: the month being reported now (January before the first is due)."""
+    return {"month": due_month(plan, local_today()) or 1}
+
+
 def _upload_page(request, plan, *, template_form=None, upload_form=None, errors=None, preview=None, token=None,
                  status=200):
     context = {
         "plan": plan,
-        "template_form": template_form or TemplateForm(user=request.user, plan=plan),
+        "template_form": template_form or TemplateForm(user=request.user, plan=plan, initial=_open_month(plan)),
         "upload_form": upload_form or UploadForm(),
         "errors": errors or [],
         "preview": preview,
@@ -180,11 +268,16 @@ def upload_confirm(request):
             AuditEvent.Action.UPLOAD, request=request, obj=report, object_repr=f"{report} · {pending['filename']}",
             changes={"file": pending["filename"], "sha256": pending["payload"]["sha256"], "cells": len(changes)},
         )
-        messages.success(
-            request,
+        message_with_link(
+            request, messages.SUCCESS,
             _("已保存 %(count)s 处修改到%(report)s的草稿，请核对后在本单位报送页面报送。")
             % {"count": len(changes), "report": report},
+            report_url(report), _("去报送页面核对并报送"),
         )
     else:
-        messages.info(request, _("文件内容与系统中的数据一致，没有需要保存的修改。"))
+        text = _("文件内容与系统中的数据一致，没有需要保存的修改。")
+        if report is not None:
+            message_with_link(request, messages.INFO, text, report_url(report), _("去报送页面核对并报送"))
+        else:
+            messages.info(request, text)
     return redirect("reports:upload")

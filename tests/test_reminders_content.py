@@ -93,5 +93,5 @@ class ReminderContentTests(PersonasTestCase):
         self.jxj.name = "市经信局<R&D>"
         self.jxj.save()
         message = self.send(Kind.MONTHLY_REMINDER, "2023-05", "jxj@example.gov.cn")
-        self.assertIn("市经信局<R&D> ", message.body)
+        self.assertIn("jxj_liaison（市经信局<R&D>）：", message.body)
         self.assertIn("市经信局&lt;R&amp;D&gt;", message.alternatives[0].content)

@@ -112,7 +112,7 @@ class ReminderQueriesTests(PersonasTestCase):
             result = reminders.run_now(Kind.QUARTERLY, period)
         self.assertEqual(result.sent, 2)
         attachment.assert_called_once()
-        self.assertEqual([len(m.attachments) for m in mail.outbox], [1, 1])
+        self.assertEqual([len(m.attachments) for m in mail.outbox], [2, 2])  # the workbook and the Word 通报
 
     @mock.patch("reports.tasks.deliver_reminder.apply_async")
     def test_it_records_a_fan_out_in_the_same_queries_whatever_the_recipients(self, apply_async):

@@ -30,7 +30,7 @@ class SmtpDeliveryTests(PersonasTestCase):
         self.assertIn("武汉市科技局", message["From"])
         text = text_of(message)
         self.assertIn("市经信局", text)
-        self.assertIn("请于2023年6月5日（含）前在系统中报送贵单位2023年5月的2023年武汉市科技创新工作要点落实情况。", text)
+        self.assertIn("请于2023年6月5日（含）前在系统中报送贵单位5月的《2023年武汉市科技创新工作要点》落实情况。", text)
         self.assertIn("7. 大力培育创新产业集群", text)  # 市经信局 leads task 7
         self.assertIn("http://127.0.0.1:8000/reporting/", text)
         html = html_of(message)
@@ -64,7 +64,7 @@ class SmtpDeliveryTests(PersonasTestCase):
         self.assertIn("1. 市经信局 · 5月 · 7. 大力培育创新产业集群", text)
         self.assertIn("协调光谷科创大走廊用地指标", text)
         self.assertIn("协调光谷科创大走廊用地指标", html_of(message))
-        [attachment] = list(message.iter_attachments())
+        attachment, _notice = list(message.iter_attachments())  # the workbook, then the Word 通报
         self.assertEqual(attachment.get_filename(), "季度调度报告-2023Q2.xlsx")
         workbook = load_workbook(BytesIO(attachment.get_content()))
         sheet = workbook["指标完成情况"]

@@ -1,33 +1,41 @@
 """What each reminder says (recipients.py says who gets it; delivery.py records and sends them).
 
-`compose(kind, period, recipient)` renders one recipient's email from templates/emails/, with the quarter's
-coordination workbook attached to the quarterly report.
+`compose(kind, period, recipient)` renders one recipient's email from templates/emails/, greeting the
+person by name and unit; the weekly bulletin comes with its Word 通报 (reports/notices/), the
+quarterly report with the quarter's coordination workbook and its Word 通报. What the period-wide
+messages report is read in bulletins.py.
 """
 
-import datetime
-
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reports import notices
 from reports.emails import build_email
 from reports.models import ReminderMessage
-from reports.reminders.calendar import month_period, plan_for
-from reports.reminders.recipients import reports_by_unit, units_not_submitted
+from reports.reminders.bulletins import (  # noqa: F401  (status_changes, overdue_units: part of this module's API)
+    absolute,
+    overdue_units,
+    period_in_plan,
+    quarterly_context,
+    sheet_names,
+    stale_note,
+    status_changes,
+    summary_context,
+    weekly_context,
+)
+from reports.reminders.calendar import plan_for
+from reports.reminders.recipients import (
+    Recipient,
+    greeting_name,
+    reports_by_unit,
+    unit_names_of,
+    units_not_submitted,
+)
 from reports.workbook import build as workbook
-from targets.models import Target, TargetValue
-from targets.progress import STATUS_ORDER, Status, count_by_status, standing_for
-from targets.standing_queries import stored_standings_of
 from tasks.calendar import due_date
 from tasks.models import MonthlyReport, TaskAssignment
-from tasks.reporting import (
-    SubmissionState,
-    reporting_month_for,
-    reporting_units,
-    submission_state,
-)
-from units.models import Unit
+from tasks.reporting import reporting_units
+from units.models import Membership, Unit
 
 Kind = ReminderMessage.Kind
 
@@ -45,89 +53,6 @@ def template_for(kind, addressed_to_unit):
         Kind.MONTHLY_SUMMARY: "monthly-summary",
         Kind.QUARTERLY: "quarterly-coordination",
     }[kind]
-
-
-def _absolute(path):
-    return settings.SITE_URL + path
-
-
-def _local_range(first_day, last_day):
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(first_day, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return start, end
-
-
-def status_changes(plan, month, start, end):
-    """Targets whose status at `month` changed through reports approved in [start, end).
-
-    Compares each target's standing with and without the values of reports approved then; each is
-    judged at its own value's month (targets/progress.py), so an unchanged figure never shows as a
-    change because the month moved on.
-    """
-    approved_now = list(
-        TargetValue.objects.approved()
-        .filter(target__plan=plan, month__lte=month)
-        .values_list("target_id", "unit_id", "month", "value", "report__reviewed_at")
-    )
-    if not any(row[4] and start <= row[4] < end for row in approved_now):
-        return []
-    targets = {t.pk: t for t in Target.objects.filter(plan=plan).select_related("reporting_unit")}
-    after = {pk: {} for pk in targets}
-    before = {pk: {} for pk in targets}
-    for target_id, unit_id, value_month, value, reviewed_at in approved_now:
-        target = targets.get(target_id)
-        if target is None or unit_id != target.reporting_unit_id or not target.is_due_in(value_month):
-            continue
-        after[target_id][value_month] = value
-        if not (reviewed_at and start <= reviewed_at < end):
-            before[target_id][value_month] = value
-    changes = []
-    for pk, target in sorted(targets.items(), key=lambda item: (item[1].position, item[1].code)):
-        old = standing_for(target, month, before[pk])
-        new = standing_for(target, month, after[pk])
-        if old.status != new.status:
-            changes.append({"target": target, "before": old, "after": new})
-    return changes
-
-
-def overdue_units(plan, up_to_month, today):
-    """[(unit, [months])] of units with a report past its deadline and not submitted."""
-    months = [m for m in range(1, up_to_month + 1) if today > due_date(plan, m)]
-    if not months:
-        return []
-    reports = {
-        (r.unit_id, r.month): r for r in MonthlyReport.objects.filter(plan=plan, month__in=months)
-    }
-    result = []
-    for unit in reporting_units(plan).order_by("position", "code"):
-        missing = [
-            m for m in months
-            if submission_state(plan, m, reports.get((unit.pk, m)), today=today) == SubmissionState.MISSING
-        ]
-        if missing:
-            result.append((unit, missing))
-    return result
-
-
-def _weekly_context(plan, period):
-    start, end = _local_range(period.first_day, period.last_day)
-    as_of = period.last_day + datetime.timedelta(days=1)
-    _year, month = reporting_month_for(as_of)  # the year is the plan's (see plan_for)
-    reports = MonthlyReport.objects.filter(plan=plan).select_related("unit")
-    submitted = list(reports.filter(submitted_at__gte=start, submitted_at__lt=end).order_by("submitted_at"))
-    approved = list(
-        reports.filter(status=MonthlyReport.Status.APPROVED, reviewed_at__gte=start, reviewed_at__lt=end)
-        .order_by("reviewed_at")
-    )
-    return {
-        "submitted": submitted,
-        "approved": approved,
-        "status_changes": status_changes(plan, month, start, end),
-        "overdue_units": overdue_units(plan, month, as_of),
-        "status_month": month_period(plan.year, month),
-        "link": _absolute(reverse("overview")),
-    }
 
 
 def _tasks_by_unit(plan, unit_ids):
@@ -173,7 +98,7 @@ def unit_contexts(plan, period, units):
     tasks = _tasks_by_unit(plan, list(units))
     targets = _targets_by_unit(plan, list(units))
     deadline = due_date(plan, period.month)
-    link = _absolute(reverse("reporting:my_unit"))
+    link = absolute(reverse("reporting:my_unit"))
     contexts = {}
     for pk, unit in units.items():
         report = reports.get(pk)
@@ -199,51 +124,39 @@ def _outstanding_context(plan, period):
         "deadline": due_date(plan, period.month),
         "outstanding": rows,
         "unit_count": reporting_units(plan).count(),
-        "link": _absolute(reverse("reporting:review")),
+        "link": absolute(reverse("reporting:review")),
     }
 
 
-def _summary_context(plan, period):
-    targets = Target.objects.filter(plan=plan).select_related("reporting_unit").order_by("position", "code")
-    standing_list = stored_standings_of(targets, period.month)
-    counts = count_by_status(standing_list)
-    reports = reports_by_unit(plan, period.month)
-    units = list(reporting_units(plan))
-    states = {state: 0 for state in MonthlyReport.Status}
-    for unit in units:
-        report = reports.get(unit.pk)
-        if report:
-            states[MonthlyReport.Status(report.status)] += 1
-    return {
-        "status_counts": [{"code": s.value, "label": s.label, "count": counts[s]} for s in STATUS_ORDER],
-        "lagging": [s for s in standing_list if s.status in (Status.BEHIND, Status.SERIOUSLY_BEHIND)],
-        "target_count": len(standing_list),
-        "unit_count": len(units),
-        "approved_count": states[MonthlyReport.Status.APPROVED],
-        "submitted_count": states[MonthlyReport.Status.SUBMITTED],
-        "not_submitted_count": len(units) - states[MonthlyReport.Status.APPROVED] - states[MonthlyReport.Status.SUBMITTED],
-        "deadline": due_date(plan, period.month),
-        "link": _absolute(reverse("overview")),
-    }
-
-
-def _quarterly_context(plan, period):
-    items = list(workbook.coordination_items(plan, period.months))
-    return {"coordination_items": items, "link": _absolute(reverse("reports:index"))}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def quarterly_attachment(plan, period):
     content = workbook.build_quarterly_workbook(plan, period.quarter)
-    return (workbook.quarterly_filename(plan, period.quarter), content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return (workbook.quarterly_filename(plan, period.quarter), content, XLSX)
+
+
+def notice_attachment(kind, plan, period, context):
+    """The Word 通报 of a weekly bulletin or quarterly report, built from the email's own context."""
+    if kind == Kind.WEEKLY:
+        return (notices.weekly_filename(period), notices.weekly_notice(plan, period, context), notices.DOCX)
+    return (notices.quarterly_filename(plan, period), notices.quarterly_notice(plan, period, context), notices.DOCX)
+
+
+SHARED_CONTEXTS = {
+    Kind.WEEKLY: weekly_context,
+    Kind.MONTHLY_SUMMARY: summary_context,
+    Kind.QUARTERLY: quarterly_context,
+}
 
 
 class Composer:
     """Renders the emails of one kind and period, loading what they share once.
 
     The plan, the period-wide part (weekly, summary, quarterly, the staff's overdue list), the
-    quarterly workbook and each unit's part are looked up on first use and kept for the
-    composer's life: a run sends every message from the data as they stood when it began,
-    instead of querying them again for each of its 200 recipients.
+    attachments (the quarterly workbook, the Word 通报) and each unit's part are looked up on
+    first use and kept for the composer's life: a run sends every message from the data as they
+    stood when it began, instead of querying them again for each of its 200 recipients.
     """
 
     def __init__(self, kind, period, plan=None):
@@ -253,25 +166,42 @@ class Composer:
         self._shared = None
         self._units = {}
         self._attachments = None
+        self._unit_names = None
 
     def preload_units(self, units):
         """Load the part of every unit in `units` not loaded yet, in one go (see unit_contexts)."""
         missing = {unit.pk: unit for unit in units if unit.pk not in self._units}
         self._units.update(unit_contexts(self.plan, self.period, missing.values()))
 
+    def shared(self):
+        """The period-wide part (the same for every recipient), with the re-run note."""
+        if self._shared is None:
+            builder = SHARED_CONTEXTS.get(self.kind, _outstanding_context)  # else the staff's overdue list
+            self._shared = builder(self.plan, self.period)
+            self._shared["stale_note"] = stale_note(self.kind, self.period, self.plan)
+            if self.kind == Kind.WEEKLY:
+                self._shared["notice_filename"] = notices.weekly_filename(self.period)
+            if self.kind == Kind.QUARTERLY:
+                self._shared["notice_filename"] = notices.quarterly_filename(self.plan, self.period)
+                workbook_name, workbook_bytes, _mimetype = self.attachments()[0]
+                self._shared["workbook_filename"] = workbook_name
+                self._shared["sheet_names"] = sheet_names(workbook_bytes)  # every sheet, as attached
+        return self._shared
+
     def _part(self, recipient):
-        kind, plan, period = self.kind, self.plan, self.period
-        if kind in (Kind.WEEKLY, Kind.MONTHLY_SUMMARY, Kind.QUARTERLY) or recipient.unit is None:
-            if self._shared is None:
-                builder = {
-                    Kind.WEEKLY: _weekly_context,
-                    Kind.MONTHLY_SUMMARY: _summary_context,
-                    Kind.QUARTERLY: _quarterly_context,
-                }.get(kind, _outstanding_context)  # else the bureau staff's copy of the overdue list
-                self._shared = builder(plan, period)
-            return self._shared
+        if self.kind in SHARED_CONTEXTS or recipient.unit is None:
+            return self.shared()
         self.preload_units([recipient.unit])
         return self._units[recipient.unit.pk]
+
+    def greeting(self, recipient):
+        """张科员（市科技局）: staff's and leaders' units read once per composer (one query)."""
+        if recipient.user is not None and recipient.unit is None and self._unit_names is None:
+            self._unit_names = unit_names_of(
+                Membership.objects.filter(role__in=[Membership.Role.STAFF, Membership.Role.LEADER])
+                .values_list("user_id", flat=True)
+            )
+        return greeting_name(recipient, self._unit_names)
 
     def context(self, recipient):
         context = {
@@ -279,16 +209,22 @@ class Composer:
             "kind_label": Kind(self.kind).label,
             "period": self.period,
             "plan": self.plan,
+            "period_in_plan": period_in_plan(self.plan, self.period),
             "recipient": recipient,
+            "greeting": self.greeting(recipient),
         }
         context.update(self._part(recipient))
         return context
 
     def attachments(self):
-        if self.kind != Kind.QUARTERLY:
+        """The quarterly workbook and the Word 通报 (quarterly), the Word 通报 (weekly), else none."""
+        if self.kind not in (Kind.WEEKLY, Kind.QUARTERLY):
             return []
         if self._attachments is None:
-            self._attachments = [quarterly_attachment(self.plan, self.period)]
+            self._attachments = []
+            if self.kind == Kind.QUARTERLY:
+                self._attachments.append(quarterly_attachment(self.plan, self.period))
+            self._attachments.append(notice_attachment(self.kind, self.plan, self.period, self.shared()))
         return self._attachments
 
     def compose(self, recipient, with_attachments=True):
@@ -320,6 +256,7 @@ def compose_returned(row):
         "report": report, "unit": report.unit, "month": report.month, "year": report.plan.year,
         "reason": at_return.reopen_reason if reopened else at_return.return_reason, "reopened": reopened,
         "recipient": row.user, "pk": report.pk,
+        "greeting": greeting_name(Recipient(row.recipient, report.unit.name, user=row.user, unit=report.unit)),
     }
     return build_email("report-returned", context, [row.recipient])
 

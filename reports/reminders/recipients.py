@@ -25,6 +25,29 @@ class Recipient:
     unit: Unit | None = None
 
 
+def greeting_name(recipient, unit_names=None):
+    """How an email greets its recipient: the person's name and unit, 张科员（市科技局）.
+
+    The name is the account's full name, or its username only when no name is set; the unit is
+    the one the message is addressed for (a liaison's), else the person's own unit from
+    `unit_names` ({user pk: unit name}, see unit_names_of); a leader without a unit is greeted by
+    name alone, a unit mailbox by the unit's name.
+    """
+    user = recipient.user
+    if user is None:
+        return recipient.unit.name if recipient.unit else recipient.name
+    name = user.get_full_name() or user.get_username()
+    unit_name = recipient.unit.name if recipient.unit else (unit_names or {}).get(user.pk, "")
+    return f"{name}（{unit_name}）" if unit_name else name
+
+
+def unit_names_of(user_ids):
+    """{user pk: the name of the unit of the user's membership}, one query, for greeting_name."""
+    return dict(
+        Membership.objects.filter(user_id__in=user_ids, unit__isnull=False).values_list("user_id", "unit__name")
+    )
+
+
 def _people(roles):
     memberships = (
         Membership.objects.filter(role__in=roles, user__is_active=True)

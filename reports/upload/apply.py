@@ -123,28 +123,35 @@ def _resolve_rows(parsed, plan, unit, month):
     own_tasks = {t.number: t for t in tasks_for_unit(plan, unit)}
     plan_tasks = {t.number: t for t in plan.tasks.all()}
     value_rows, progress_rows = [], []
-    seen = set()
+    seen = {}  # code or task number: the row it was first given in
     for row in parsed.values:
         code = str(row.get("code") or "").strip()
         if not code:
             errors.append(_value_error(row["row"], "code", _("缺少指标编号，请不要修改灰色单元格。")))
         elif code not in plan_targets:
-            errors.append(_value_error(row["row"], "code", _("“%(code)s”不是本工作要点的指标编号。") % {"code": code[:20]}))
+            errors.append(_value_error(
+                row["row"], "code", _("“%(code)s”不是本工作要点的指标编号。") % {"code": code[:20]}
+            ))
         elif code not in own_targets:
             errors.append(_value_error(row["row"], "code", _("指标 %(code)s 由“%(unit)s”报送，不是本单位的指标。") % {
                 "code": code, "unit": plan_targets[code].reporting_unit.name,
             }))
         elif code not in due_targets:
             target = own_targets[code]
-            errors.append(_value_error(row["row"], "code", _("指标 %(code)s %(frequency)s报送，%(month)s月无需填报，请删除此行。") % {
-                "code": code, "frequency": target.get_frequency_display(), "month": month,
-            }))
+            errors.append(_value_error(
+                row["row"], "code", _("指标 %(code)s %(frequency)s报送，%(month)s月无需填报，请删除此行。") % {
+                    "code": code, "frequency": target.get_frequency_display(), "month": month,
+                },
+            ))
         elif code in seen:
-            errors.append(_value_error(row["row"], "code", _("指标 %(code)s 重复出现。") % {"code": code}))
+            errors.append(_value_error(row["row"], "code", _(
+                "指标 %(code)s 在工作表“%(sheet)s”第 %(first)s 行和第 %(row)s 行重复出现，"
+                "每个指标只能填一行，请删除其中一行。"
+            ) % {"code": code, "sheet": VALUES_SHEET, "first": seen[code], "row": row["row"]}))
         else:
-            seen.add(code)
+            seen[code] = row["row"]
             value_rows.append((row, own_targets[code]))
-    seen = set()
+    seen = {}
     for row in parsed.progress:
         raw = row.get("number")
         try:
@@ -154,11 +161,16 @@ def _resolve_rows(parsed, plan, unit, month):
         if number is None or number not in plan_tasks:
             errors.append(_progress_error(row["row"], "number", _("缺少或无法识别任务序号，请不要修改灰色单元格。")))
         elif number not in own_tasks:
-            errors.append(_progress_error(row["row"], "number", _("任务 %(number)s 不由本单位报送进展。") % {"number": number}))
+            errors.append(_progress_error(
+                row["row"], "number", _("任务 %(number)s 不由本单位报送进展。") % {"number": number}
+            ))
         elif number in seen:
-            errors.append(_progress_error(row["row"], "number", _("任务 %(number)s 重复出现。") % {"number": number}))
+            errors.append(_progress_error(row["row"], "number", _(
+                "任务 %(number)s 在工作表“%(sheet)s”第 %(first)s 行和第 %(row)s 行重复出现，"
+                "每项任务只能填一行，请删除其中一行。"
+            ) % {"number": number, "sheet": PROGRESS_SHEET, "first": seen[number], "row": row["row"]}))
         else:
-            seen.add(number)
+            seen[number] = row["row"]
             progress_rows.append((row, own_tasks[number]))
     return value_rows, progress_rows, errors
 

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.models import ApiToken
 from reports.models import ReminderMessage
-from targets.models import Target
-from tasks.models import EvidenceFile, MonthlyReport, ProgressReport
+from targets.models import Target, TargetStanding, TargetValue, TaskStanding
+from tasks.models import EvidenceFile, MonthlyReport, ProgressReport, Section
 from tasks.reporting import tasks_for_unit
 from tests.personas import PersonasTestCase
 from tests.test_backup_restore import table_fingerprints
@@ -33,7 +34,8 @@ FORBIDDEN = {403}
 METHOD = {405}
 CLOSED = {403, 404, 405, "login"}  # refused, in whichever order the checks run
 ACCEPTED = {200, 400, 409, "redirect"}  # processed: a form error or a success
-REFUSED = [HIDDEN, FORBIDDEN, METHOD, CLOSED, LOGIN]
+UNAUTHENTICATED = {401}  # the API: no session and no token
+REFUSED = [HIDDEN, FORBIDDEN, METHOD, CLOSED, LOGIN, UNAUTHENTICATED]
 
 
 def rule(get, post, anon_get=LOGIN, anon_post=LOGIN, outsider_get=FORBIDDEN, outsider_post=CLOSED):
@@ -70,6 +72,15 @@ REVIEW_ACTION = action(roles(other=CLOSED, own=CLOSED, leader=CLOSED, staff=METH
                      roles(other=CLOSED, own=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED))
 READERS_PAGE = rule(roles(liaisons=FORBIDDEN, leader=OK, staff=OK), roles(liaisons=CLOSED, leader=METHOD, staff=METHOD))
 UPLOADERS_PAGE = rule(roles(liaisons=OK, leader=FORBIDDEN, staff=OK), roles(liaisons=ACCEPTED, leader=FORBIDDEN, staff=ACCEPTED))
+# The read-only API (api/): 401 without a session or token, 403 without a role, no write method.
+API_READ = rule(OK, METHOD, anon_get=UNAUTHENTICATED, anon_post=UNAUTHENTICATED,
+                outsider_get=FORBIDDEN, outsider_post=FORBIDDEN)
+API_REPORT = rule(roles(other=HIDDEN, own=OK, leader=OK, staff=OK), METHOD, anon_get=UNAUTHENTICATED,
+                  anon_post=UNAUTHENTICATED, outsider_get=FORBIDDEN, outsider_post=FORBIDDEN)
+# The sweep's fixture has no approved figure and no open coordination matter: their detail is a 404
+# for every role here (tests/test_api_figures.py reads them).
+API_ABSENT = rule(HIDDEN, METHOD, anon_get=UNAUTHENTICATED, anon_post=UNAUTHENTICATED,
+                  outsider_get=FORBIDDEN, outsider_post=FORBIDDEN)
 
 MATRIX = {
     # sign-in and accounts
@@ -129,6 +140,8 @@ MATRIX = {
     # reports: workbooks, Excel template and upload, reminders
     "reports:index": READERS_PAGE,
     "reports:quarterly": READERS_PAGE,
+    "reports:weekly_notice": READERS_PAGE,
+    "reports:quarterly_notice": READERS_PAGE,
     "reports:template": rule(roles(liaisons={200, 400}, leader=FORBIDDEN, staff={200, 400}),
                              roles(liaisons=CLOSED, leader=CLOSED, staff=METHOD)),
     "reports:upload": UPLOADERS_PAGE,
@@ -139,6 +152,21 @@ MATRIX = {
                               roles(liaisons=CLOSED, leader=CLOSED, staff=METHOD)),
     "reminders:send": STAFF_ACTION,
     "reminders:resend": STAFF_ACTION,
+    # the read-only API and its tokens
+    **{f"api:{name}-{kind}": API_READ for name in ("plan", "section", "task", "target", "target-standing",
+                                                    "task-standing", "unit") for kind in ("list", "detail")},
+    "api:report-list": API_READ,
+    "api:report-detail": API_REPORT,
+    "api:target-value-list": API_READ,
+    "api:target-value-detail": API_ABSENT,
+    "api:coordination-list": API_READ,
+    "api:coordination-detail": API_ABSENT,
+    "api:schema": API_READ,
+    "api:docs": API_READ,
+    "api:tokens": rule(roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=OK),
+                       roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED)),
+    "api:token_revoke": action(roles(liaisons=CLOSED, leader=CLOSED, staff=METHOD),
+                               roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED | HIDDEN)),
 }
 
 
@@ -191,14 +219,30 @@ class SweepFixture(PersonasTestCase):
             "targets:detail": self.target.pk, "targets:year_start": self.target.pk, "reminders:resend": self.reminder.pk,
             "account_deactivate": self.jxj_liaison.pk, "account_activate": self.jxj_liaison.pk,
             "account_reset_password": self.jxj_liaison.pk, "account_otp_code": self.staff.pk,
+            **self.api_pks(),
         }
         values = {
             "pk": pk_of.get(name, self.report.pk), "task_number": self.task.number, "number": self.task.number,
-            "code": "jxj", "month": 6, "year": 2023, "quarter": 1,
+            "code": "jxj", "month": 6, "year": 2023, "quarter": 1, "week": "2023-W20",
         }
         missing = [p for p in params if p not in values]
         self.assertEqual(missing, [], f"{name}: tell the sweep which object to use for {missing}")
         return {p: values[p] for p in params}
+
+    def api_pks(self):
+        """The API's detail URLs: the plan, its first section, the task, the target and their standings,
+        市经信局, its June report; the first approved figure and open matter, if any (0 when none)."""
+        first = {"api:section-detail": Section.objects, "api:target-value-detail": TargetValue.objects,
+                 "api:coordination-detail": ProgressReport.objects.filter(needs_coordination=True),
+                 "api:token_revoke": ApiToken.objects}
+        pks = {name: getattr(rows.order_by("pk").first(), "pk", 0) for name, rows in first.items()}
+        return {
+            **pks, "api:plan-detail": self.plan.pk, "api:task-detail": self.task.pk,
+            "api:target-detail": self.target.pk,
+            "api:target-standing-detail": TargetStanding.objects.get(target=self.target, month=6).pk,
+            "api:task-standing-detail": TaskStanding.objects.get(task=self.task, month=6).pk,
+            "api:unit-detail": self.jxj.pk, "api:report-detail": self.report.pk,
+        }
 
     def url_for(self, name, params):
         return reverse(name, kwargs=self.kwargs_for(name, params))

@@ -79,11 +79,15 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_celery_beat",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "units",
     "tasks",
     "targets",
     "reporting",
     "reports",
+    "api",
 ]
 # The benchmark tools (bench, loadtest, generate_scale_data) are for development machines only.
 DEV_TOOLS = env_bool("DEV_TOOLS", DEBUG or TESTING)
@@ -349,4 +353,45 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}
+
+# The read-only JSON API (api/, /api/v1/): token or session, a role required, JSON only, rate-limited.
+API_RATE_PER_CLIENT = env.str("API_RATE_PER_CLIENT", default="600/minute")
+_requests, _slash, _period = API_RATE_PER_CLIENT.partition("/")
+if not (_requests.isdigit() and int(_requests) > 0 and _period in ("second", "minute", "hour", "day")):
+    raise ImproperlyConfigured(f"API_RATE_PER_CLIENT must be like 600/minute, not {API_RATE_PER_CLIENT!r}")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",  # first: its "Token" challenge makes anonymous a 401
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.HasRole"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per signed-in user or per token; an anonymous request is refused (401) before it counts.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": API_RATE_PER_CLIENT},
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "武汉市科技创新工作要点调度系统 API",
+    "DESCRIPTION": "Read-only: the plan, its tasks and targets, stored standings per month, units' on-time "
+                   "records, reports as the signed-in user may see them, open coordination matters.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["api.access.HasRole"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge from validator.swagger.io: the intranet has no internet, and nothing leaves this server.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "targets.models.Status",
+        "ReportStatusEnum": "tasks.models.MonthlyReport.Status",
+    },
 }

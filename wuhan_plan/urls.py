@@ -18,6 +18,7 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("reports/reminders/", include("reports.reminders.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on every first load, pages that name no icon (the admin) too.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True,

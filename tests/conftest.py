@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -33,3 +35,14 @@ def _default_language_after_each_test():
     from django.utils import translation
 
     translation.deactivate()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow benchmark tests run once per CI run: .ci/run sets SKIP_BENCHMARK_TESTS=1 for its
+    second pass (SQLite), where they are skipped with this reason rather than run again."""
+    if os.environ.get("SKIP_BENCHMARK_TESTS", "") not in ("1", "true"):
+        return
+    skip = pytest.mark.skip(reason="benchmark tests run once, in CI's first pass (SKIP_BENCHMARK_TESTS is set)")
+    for item in items:
+        if item.get_closest_marker("benchmark"):
+            item.add_marker(skip)

@@ -5,6 +5,7 @@ import re
 from io import StringIO
 from unittest import mock
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
@@ -20,6 +21,8 @@ from tasks.models import MonthlyReport, Plan
 from tests.dashboard_seed import seed_months
 from tests.personas import PersonasTestCase
 from units.models import AuditEvent
+
+pytestmark = pytest.mark.benchmark  # slow: run once per CI run (tests/conftest.py)
 
 NUMBER = r"\s+\d+\.\d"
 REAL_VIEWS = (
@@ -109,7 +112,7 @@ class BenchTests(PersonasTestCase):
         cold = [url for url in urls if f"{COLD_PARAM}=" in url]
         self.assertEqual(len(cold), len(set(cold)))
         self.assertEqual(len(cold), 2 * 2 * len(REAL_VIEWS))  # 2 rounds, each page after a floor request
-        pairs = list(zip(cold[::2], cold[1::2]))
+        pairs = list(zip(cold[::2], cold[1::2], strict=True))
         self.assertTrue(all(a.startswith(floor) and not b.startswith(floor) for a, b in pairs))
         # The warm rounds repeat the plain URLs, also each after the floor.
         warm = urls[urls.index(cold[-1]) + 1:]

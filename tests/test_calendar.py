@@ -112,6 +112,18 @@ class DueDateTests(SimpleTestCase):
         self.assertEqual(calendar.quarter_before(D(2023, 10, 7)), (2023, 3))
         self.assertEqual(calendar.quarter_before(D(2024, 1, 2)), (2023, 4))
 
+    def test_it_gives_the_quarter_before_on_every_month_of_the_year(self):
+        # (month − 1) ÷ 3, whole: Jan–Mar → last year's Q4, Apr–Jun → Q1, Jul–Sep → Q2, Oct–Dec → Q3.
+        expected = {1: (2022, 4), 2: (2022, 4), 3: (2022, 4), 4: (2023, 1), 5: (2023, 1), 6: (2023, 1),
+                    7: (2023, 2), 8: (2023, 2), 9: (2023, 2), 10: (2023, 3), 11: (2023, 3), 12: (2023, 3)}
+        for month, quarter in expected.items():
+            with self.subTest(month=month):
+                found = calendar.quarter_before(D(2023, month, 15))
+                self.assertEqual(found, quarter)
+                self.assertIsInstance(found[1], int)  # a quarter number, never 3.0
+        # What the quarterly report sent on 15 November says it covers: the third quarter.
+        self.assertEqual(reminder_calendar.previous_quarter(D(2023, 11, 15)).label, "2023年第3季度")
+
 
 class WeekTests(SimpleTestCase):
     def test_it_gives_the_iso_week_of_a_day(self):
@@ -119,6 +131,12 @@ class WeekTests(SimpleTestCase):
         self.assertEqual(calendar.week_of(D(2023, 1, 1)), (2022, 52, D(2022, 12, 26), D(2023, 1, 1)))
         self.assertEqual(calendar.week_of(D(2024, 1, 1)), (2024, 1, D(2024, 1, 1), D(2024, 1, 7)))
         self.assertEqual(calendar.week_before(D(2023, 10, 7)), (2023, 39, D(2023, 9, 25), D(2023, 10, 1)))
+        # A bulletin goes out on a Monday: Monday 22 May reports on 15–21 May, not the week before.
+        self.assertEqual(calendar.week_before(D(2023, 5, 22)), (2023, 20, D(2023, 5, 15), D(2023, 5, 21)))
+        self.assertEqual(calendar.week_before(D(2023, 5, 28)), (2023, 20, D(2023, 5, 15), D(2023, 5, 21)))  # Sunday
+        self.assertEqual(
+            reminder_calendar.previous_week(D(2023, 5, 22)).label, "2023年第20周（5月15日至5月21日）"
+        )
         self.assertEqual(calendar.iso_week_monday(2023, 52), D(2023, 12, 25))
 
     def test_it_counts_a_week_to_the_month_reported_on_at_its_end(self):

@@ -7,8 +7,8 @@ database is invisible to other processes). Beat uses the database scheduler, as 
 the test adds a periodic task every two seconds and waits — with a time limit — for the weekly
 bulletin to be recorded and delivered, once per recipient however often beat fires.
 
-Redis: TEST_REDIS_URL (CI sets it), else redis://127.0.0.1:6379/14. Without Redis the test is
-skipped locally and fails under CI=true.
+Redis: the one database the tests may use, TEST_REDIS_URL (else a Redis CELERY_BROKER_URL; .ci/run
+sets both, tests/redis_support.py). Without it the test is skipped locally and fails under CI=true.
 """
 
 import os
@@ -22,27 +22,20 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import redis
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 from django.test import TransactionTestCase
 
 from reports.models import ReminderMessage
+from tests.redis_support import configured_redis_url, unavailable_reason
 from tests.reminders_support import smtp_server, text_of
 from units.accounts import create_account
 from units.models import Membership, Unit
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+TEST_REDIS_URL = configured_redis_url()
 WAIT_SECONDS = 90
 SHUTDOWN_SECONDS = 20
-
-
-def redis_is_reachable(url):
-    try:
-        return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
-    except redis.RedisError:
-        return False
 
 
 def database_url(settings_dict):
@@ -61,8 +54,9 @@ def database_url(settings_dict):
 @pytest.mark.integration
 class CeleryWorkerAndBeatTests(TransactionTestCase):
     def setUp(self):
-        if not redis_is_reachable(TEST_REDIS_URL):
-            message = f"Redis is not reachable at {TEST_REDIS_URL}: the real-worker test needs it"
+        reason = unavailable_reason(TEST_REDIS_URL)
+        if reason:
+            message = f"{reason}: the real-worker test needs it"
             if os.environ.get("CI") == "true":
                 self.fail(message + " (CI must run this test)")
             self.skipTest(message)
@@ -178,9 +172,13 @@ class CeleryWorkerAndBeatTests(TransactionTestCase):
         self.assertTrue(all(rows.values_list("sent_at", flat=True)))
         self.assertEqual(sorted(m["To"] for m in messages), ["leader@example.gov.cn", "staff@example.gov.cn"])
         leader = next(m for m in messages if m["To"] == "leader@example.gov.cn")
-        self.assertEqual(leader["Subject"].strip(), "【每周通报】科技创新工作要点调度情况 2023年第20周（5月15日至5月21日）")
+        self.assertEqual(
+            leader["Subject"].strip(), "【每周通报】科技创新工作要点调度情况 2023年第20周（5月15日至5月21日）"
+        )
         self.assertIn("李主任：", text_of(leader))
-        self.assertIn("现将2023年武汉市科技创新工作要点2023年第20周（5月15日至5月21日）的调度情况通报如下。", text_of(leader))
+        self.assertIn(
+            "现将《2023年武汉市科技创新工作要点》第20周（5月15日至5月21日）的调度情况通报如下。", text_of(leader)
+        )
 
     def beat_runs(self):
         """Fan-out runs the worker has finished (beat syncs its run count to the database only

@@ -11,11 +11,15 @@ import zipfile
 from decimal import Decimal
 from html.parser import HTMLParser
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from reports.upload.read import build_template
@@ -83,7 +87,9 @@ class LoginFormTests(HostileInputTestCase):
 
     def test_wrong_types_are_refused(self):
         before = self.fingerprints()
-        response = self.client.post(reverse("login"), {"username": ["jxj_liaison", "staff"], "password": [PASSWORD, "x"]})
+        response = self.client.post(
+            reverse("login"), {"username": ["jxj_liaison", "staff"], "password": [PASSWORD, "x"]}
+        )
         self.assert_refused(response, before, "lists")
         response = self.client.post(reverse("login"), "username=staff&password=", content_type="application/json")
         self.assertIn(response.status_code, (200, 400))
@@ -234,7 +240,8 @@ class ReportingFormTests(HostileInputTestCase):
         for field in ["work_done", "problems", "next_steps", "coordination_matter"]:
             for case in ("huge", "too_big_for_a_request", "null_byte"):
                 with self.subTest(field=field, case=case):
-                    self.assert_refused(self.client.post(url, {**valid, field: CORPUS[case]}), before, f"{field}={case}")
+                    response = self.client.post(url, {**valid, field: CORPUS[case]})
+                    self.assert_refused(response, before, f"{field}={case}")
         for case, value in CORPUS.items():
             with self.subTest(field="self_status", case=case):
                 if case not in ("empty", "blank"):
@@ -249,27 +256,63 @@ class ReportingFormTests(HostileInputTestCase):
         narrative = f"{SCRIPT}{CORPUS['html_attr']}{CORPUS['formula']}{CORPUS['emoji']}"
         self.client.post(url, {"work_done": narrative, "self_status": "on_track", "version": "0"})
         self.assertEqual(ProgressReport.objects.get().work_done, narrative)
-        for user in [self.liaison, self.staff, self.leader]:
+        form, report = url, reverse("reporting:report", args=[self.report.pk])
+        task = reverse("tasks:detail", args=[self.task.number])
+        history = reverse("reporting:history", args=[self.report.pk])
+        # (user, page, status, whether the draft narrative is on the page): the liaison sees their own
+        # draft everywhere; staff correct it (form) but the task page shows approved narratives only;
+        # a leader changes nothing (the form is 403).
+        expected = [
+            (self.liaison, form, 200, True), (self.liaison, report, 200, True),
+            (self.liaison, task, 200, True), (self.liaison, history, 200, True),
+            (self.staff, form, 200, True), (self.staff, report, 200, True),
+            (self.staff, task, 200, False), (self.staff, history, 200, True),
+            (self.leader, form, 403, False), (self.leader, report, 200, True),
+            (self.leader, task, 200, False), (self.leader, history, 200, True),
+        ]
+        for user, page, status, shown in expected:
             self.client.force_login(user)
-            for page in [url, reverse("reporting:report", args=[self.report.pk]),
-                         reverse("tasks:detail", args=[self.task.number]),
-                         reverse("reporting:history", args=[self.report.pk])]:
-                with self.subTest(user=user.username, page=page):
-                    response = self.client.get(page)
-                    self.assertIn(response.status_code, (200, 403, 404))
-                    self.assert_escaped(response)
+            with self.subTest(user=user.username, page=page):
+                response = self.client.get(page)
+                self.assertEqual(response.status_code, status)
+                self.assert_escaped(response)
+                # Shown as the text it is: the script escaped, not dropped.
+                self.assertEqual(escape(SCRIPT) in response.content.decode(), shown)
 
     def test_a_return_reason_refuses_oversized_text(self):
         MonthlyReport.objects.filter(pk=self.report.pk).update(status=MonthlyReport.Status.SUBMITTED)
         self.client.force_login(self.staff)
         before = self.fingerprints()
-        for case in ("huge", "too_big_for_a_request", "null_byte", "empty"):
+        # max_length 2000, in Django's words (确保该变量包含不超过 2000 字符 (目前字符数 1048576)。):
+        # 1,048,576 characters were sent.
+        with translation.override("zh-hans"):
+            too_long = str(MaxLengthValidator.message % {"limit_value": 2000, "show_value": 1024 * 1024})
+        cases = {
+            "huge": too_long,
+            "too_big_for_a_request": too_long,
+            # "12\x00": the third character is U+0000 (units/text.py).
+            "null_byte": "不能包含控制字符、文字方向控制符或零宽字符（第 3 个字符为 U+0000）",
+            "empty": "请填写原因。",
+        }
+        for case, message in cases.items():
             with self.subTest(case=case):
-                response = self.client.post(reverse("reporting:return", args=[self.report.pk]), {"reason": CORPUS[case]})
-                self.assertIn(response.status_code, (200, 302, 400))
+                # The form is prefixed "return" on the report page: its field is return-reason.
+                response = self.client.post(
+                    reverse("reporting:return", args=[self.report.pk]), {"return-reason": CORPUS[case]}
+                )
+                self.assertEqual(response.status_code, 400)
+                errors = response.context["return_form"].errors["reason"]
+                self.assertTrue(any(message in error for error in errors), f"{message!r} not in {errors}")
+                self.assertContains(response, message, status_code=400)
+                self.assert_escaped(response)
                 self.assertEqual(self.fingerprints(), before, case)
         self.report.refresh_from_db()
-        self.assertEqual(self.report.status, MonthlyReport.Status.SUBMITTED)
+        self.assertEqual((self.report.status, self.report.return_reason), (MonthlyReport.Status.SUBMITTED, ""))
+        # The same form with a plain reason does return the report: the refusals above were the reason's.
+        response = self.client.post(reverse("reporting:return", args=[self.report.pk]), {"return-reason": "数据有误"})
+        self.assertEqual(response.status_code, 302)
+        self.report.refresh_from_db()
+        self.assertEqual((self.report.status, self.report.return_reason), (MonthlyReport.Status.RETURNED, "数据有误"))
 
 
 def xlsx_with(plan, unit, month, edit):
@@ -303,9 +346,17 @@ class ExcelUploadTests(HostileInputTestCase):
         self.client.force_login(self.liaison)
         return self.client.post(reverse("reports:upload"), {"file": SimpleUploadedFile(name, content)})
 
-    def assert_upload_refused(self, response, before, case):
-        self.assertIn(response.status_code, (200, 400), case)
-        self.assertRegex(response.content.decode(), r'class="errorlist|class="error|upload-errors', case)
+    def assert_upload_refused(self, response, before, case, message, status=200, location=""):
+        """Refused with `message` (at `location`: sheet, row, column) shown on the page — the file's
+        errors, or the form's for an empty file — no preview, nothing pending and no row changed."""
+        self.assertEqual(response.status_code, status, case)
+        shown = [str(e) for e in response.context["errors"]] + response.context["upload_form"].errors.get("file", [])
+        expected = f"{location}：{message}" if location else message
+        self.assertTrue(any(expected in error for error in shown), f"{case}: {expected!r} not in {shown}")
+        self.assertContains(response, escape(message), status_code=status)
+        if location:
+            self.assertContains(response, f"<strong>{escape(location)}</strong>", status_code=status)
+        self.assertIsNone(response.context["preview"], case)
         self.assert_escaped(response)
         self.assertEqual(self.fingerprints(), before, case)
         self.assertIsNone(self.client.session.get("reports.pending_upload"), case)
@@ -319,21 +370,28 @@ class ExcelUploadTests(HostileInputTestCase):
         with zipfile.ZipFile(many, "w") as archive:
             for n in range(300):
                 archive.writestr(f"xl/part{n}.xml", "<x/>")
+        not_xlsx = "文件不是 Excel（.xlsx）格式，请上传从本系统下载并填写的模板。"
         files = {
-            "empty": b"",
-            "random bytes": bytes(range(256)) * 100,
-            "html renamed": f"<html>{SCRIPT}</html>".encode(),
-            "zip, not a workbook": self.plain_zip(),
-            "zip bomb": bomb.getvalue(),
-            "too many parts": many.getvalue(),
-            "truncated template": build_template(self.plan, self.unit, 6)[:2000],
+            "random bytes": (bytes(range(256)) * 100, not_xlsx),
+            "html renamed": (f"<html>{SCRIPT}</html>".encode(), not_xlsx),
+            "zip, not a workbook": (self.plain_zip(), not_xlsx),
+            "zip bomb": (bomb.getvalue(), "文件解压后过大，疑似异常文件，拒绝处理。"),
+            "too many parts": (many.getvalue(), "文件内部结构异常（部件过多），拒绝处理。"),
+            "truncated template": (build_template(self.plan, self.unit, 6)[:2000], not_xlsx),
         }
         before = self.fingerprints()
-        for case, content in files.items():
+        with self.subTest(case="empty"):  # refused by the form itself, before the file is read
+            # Django's own message (所提交的是空文件。; an installed app's catalogue may word it differently).
+            with translation.override("zh-hans"):
+                empty = str(forms.FileField().error_messages["empty"])
+            self.assert_upload_refused(self.upload(b""), before, "empty", empty, status=400)
+        for case, (content, message) in files.items():
             with self.subTest(case=case):
-                self.assert_upload_refused(self.upload(content), before, case)
+                self.assert_upload_refused(self.upload(content), before, case, message)
         with self.subTest(case="not .xlsx"):
-            self.assert_upload_refused(self.upload(build_template(self.plan, self.unit, 6), name="月报.xls"), before, "name")
+            self.assert_upload_refused(
+                self.upload(build_template(self.plan, self.unit, 6), name="月报.xls"), before, "name", not_xlsx
+            )
 
     @staticmethod
     def plain_zip():
@@ -345,28 +403,41 @@ class ExcelUploadTests(HostileInputTestCase):
     @override_settings(UPLOAD_XLSX_MAX_BYTES=64 * 1024)
     def test_an_oversized_workbook_is_refused(self):
         before = self.fingerprints()
-        self.assert_upload_refused(self.upload(b"PK\x03\x04" + b"0" * (128 * 1024)), before, "oversized")
+        # Refused by the form before it is read: 4 + 131,072 bytes = 0.125 MB, shown as 0.1 MB; the
+        # 64 KB limit is shown in whole MB (64 KB // 1 MB = 0).
+        self.assert_upload_refused(
+            self.upload(b"PK\x03\x04" + b"0" * (128 * 1024)), before, "oversized",
+            "文件大小 0.1 MB，超过 0 MB 的上限。", status=400,
+        )
 
     def test_bad_values_in_a_real_template_are_refused_row_by_row(self):
         targets = list(targets_for_unit(self.plan, self.unit))
         self.assertTrue(targets)
         before = self.fingerprints()
-        for case in ("script", "sql", "formula", "formula_dde", "zero_width", "emoji", "number_words", "exponent"):
+        cell = "工作表“指标数值” 第 5 行 F 列（本月数值）"  # the first target's row, the value column
+        cases = {case: f"“{CORPUS[case]}”不是数字。" for case in ("script", "sql", "formula_dde", "emoji",
+                                                                 "number_words", "exponent")}
+        cases["formula"] = "单元格内是公式，系统不计算公式，请改为直接填写数值或文字（文字不要以“=”开头）。"
+        cases["zero_width"] = "不能包含控制字符、文字方向控制符或零宽字符（第 2 个字符为 U+200B）"
+        for case, message in cases.items():
             def edit(values, progress, value=CORPUS[case]):
                 first_cell_under(values, "本月数值").value = value
             with self.subTest(case=case):
                 response = self.upload(xlsx_with(self.plan, self.unit, 6, edit))
-                self.assertIn(response.status_code, (200, 400))
-                self.assert_escaped(response)
-                self.assertEqual(self.fingerprints(), before, case)
-                self.assertIsNone(self.client.session.get("reports.pending_upload"), case)
+                self.assert_upload_refused(response, before, case, message, location=cell)
+                self.assertEqual(len(response.context["errors"]), 1, case)  # that cell only
 
     def test_script_in_a_narrative_is_shown_escaped_in_the_preview(self):
         def edit(values, progress):
             first_cell_under(progress, "工作进展").value = SCRIPT
+            first_cell_under(progress, "自评状态").value = "正常推进"  # required with a narrative
         before = self.fingerprints()
         response = self.upload(xlsx_with(self.plan, self.unit, 6, edit))
-        self.assertIn(response.status_code, (200, 400))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["errors"], [])
+        changes = response.context["preview"].changes
+        self.assertIn(("工作进展", "", SCRIPT), [(c.field, c.old, c.new) for c in changes])
+        self.assertContains(response, escape(SCRIPT))  # the preview shows the text, escaped
         self.assert_escaped(response)
         self.assertEqual(self.fingerprints(), before)  # a preview only; nothing saved before confirmation
 
@@ -442,9 +513,12 @@ class EveryFormTests(SweepFixture):
                         else:
                             response = self.client.get(action, {k: v[:2000] for k, v in data.items()})
                         transaction.set_rollback(True)
-                    body = response.content.decode(errors="replace") if response.get("Content-Type", "").startswith("text/") else ""
+                    is_text = response.get("Content-Type", "").startswith("text/")
+                    body = response.content.decode(errors="replace") if is_text else ""
                     if response.status_code >= 500:
-                        failures.append(f"{method.upper()} {action} (form on {page}) {field}={case}: {response.status_code}")
+                        failures.append(
+                            f"{method.upper()} {action} (form on {page}) {field}={case}: {response.status_code}"
+                        )
                     elif SCRIPT in body or "<img src=x" in body:
                         failures.append(f"{method.upper()} {action} (form on {page}) {field}={case}: shown unescaped")
         self.assertEqual(failures, [], "\n" + "\n".join(failures))

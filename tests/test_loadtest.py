@@ -3,6 +3,7 @@
 from io import StringIO
 from unittest import mock
 
+import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -10,6 +11,8 @@ from django.test import Client
 
 from benchmarks.management.commands.loadtest import LUA, USER_PREFIX, Command
 from tests.personas import PersonasTestCase
+
+pytestmark = pytest.mark.benchmark  # slow: run once per CI run (tests/conftest.py)
 
 
 class LoadtestTests(PersonasTestCase):
@@ -34,7 +37,8 @@ class LoadtestTests(PersonasTestCase):
         output = (
             "Running 1m test @ http://127.0.0.1:8106\n"
             'LOADTEST_JSON {"requests": 300, "duration_us": 60000000, "p50_us": 1000, "p95_us": 2000, '
-            '"p99_us": 3000, "max_us": 4000, "not_200": 0, "connect": 0, "read": 0, "write": 0, "status": 0, "timeout": 0}\n'
+            '"p99_us": 3000, "max_us": 4000, "not_200": 0, "connect": 0, "read": 0, "write": 0, "status": 0, '
+            '"timeout": 0}\n'
         )
         self.assertEqual(Command().parse(output)["p95_us"], 2000)
         with self.assertRaises(CommandError):

@@ -2,9 +2,15 @@
 
 from decimal import Decimal
 
+from django import forms
+from django.utils import translation
+
 from reporting import services
 from targets.models import TargetValue
 from tests.reporting_base import ReportingTestCase
+
+with translation.override("zh-hans"):  # Django's message (输入整数。), however an installed app words it
+    INVALID_INTEGER = str(forms.IntegerField().error_messages["invalid"])
 
 
 class ValuesFormTests(ReportingTestCase):
@@ -74,7 +80,7 @@ class ValuesFormTests(ReportingTestCase):
             ({f"{fund}_value": "99999999999999"}, "数值过大"),
             ({f"{fund}_note": "长" * 2001}, "2000"),
             ({f"{fund}_source": "源" * 201}, "200"),
-            ({f"{fund}_version": "abc"}, ""),
+            ({f"{fund}_version": "abc"}, INVALID_INTEGER),  # a tampered hidden version
             ({f"t{self.plan.targets.get(code='T17').pk}_note": "只写了说明"}, "请同时填写数值"),
         ]
         self.login(self.jrj_liaison)

@@ -6,6 +6,7 @@ this server. Skipped when Chromium is missing, except under CI=true where that i
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 
 from targets.models import Target
 from tasks.models import Plan
@@ -47,7 +48,9 @@ class DashboardInBrowserTest(ChromiumTestCase):
 
     def test_it_renders_every_dashboard_page_offline(self):
         self.log_in()
-        self.assertTrue(self.page.url.rstrip("/").endswith(self.live_server_url.split("//")[1]) or "/" in self.page.url)
+        # A leader lands on the overview (/home/ redirects there), not back on the login page.
+        self.assertEqual(self.page.url, f"{self.live_server_url}{reverse('overview')}")
+        self.assertEqual(self.page.locator("input[name=password]").count(), 0)
         html = self.open("/?month=6")
         self.assertIn("截至6月底", html)
         self.assertIn("各项指标完成率与时间进度", self.page.inner_text(".plotly-chart"))

@@ -108,7 +108,7 @@ def start():
     processes = [server, worker]
     signal.signal(signal.SIGTERM, _stop_requested)
     try:
-        if not wait_until_up(URL + "healthz", server):
+        if not wait_until_up(URL + "accounts/login/", server):
             print(f"网站未能启动，请查看 {logs / 'web.log'}", flush=True)
             return 1
         print(BLOCK.format(url=URL, accounts=accounts.rstrip(), logs=logs.relative_to(ROOT)), flush=True)

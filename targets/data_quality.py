@@ -9,7 +9,8 @@ confirms it and the report is flagged for the reviewer. The checks:
 - a share (占比) outside 0–100 %, a growth rate (增速, 增幅) below −100 %, a change in points (比例提升)
   outside ±100 points;
 - a stock (年末存量) that falls when its target is above it: it moves the wrong way;
-- a month-on-month change far beyond the unit's own history: with at least three earlier changes,
+- a month-on-month change of a count or amount (not a rate) far beyond the unit's own history: with
+  at least three earlier changes,
   a modified z-score (0.6745 × |change − median| ÷ median absolute deviation) above 3.5, the rule
   Iglewicz and Hoaglin give and DHIS2 uses; with no spread in the history, a change more than three
   times the usual one.
@@ -96,7 +97,8 @@ def suspect_reasons(target, value, month, earlier):
         reason = _range_reason(target, value)
         if reason:
             reasons.append(reason)
-    if not reasons:
+    # Rates and shares are year-to-date percents that move in jumps: judged by their range only.
+    if not reasons and target.kind != kinds.RATE:
         reason = _outlier_reason(value, previous_value, _changes(earlier, month))
         if reason:
             reasons.append(reason)

@@ -58,3 +58,8 @@ class SuspectFigureTests(TestCase):
     def test_too_short_a_history_says_nothing_about_a_change(self):
         # Two earlier changes only: no judgement of the third, however large.
         self.assertEqual(self.codes("T10", "5000", 4, {1: D("100"), 2: D("200"), 3: D("300")}), [])
+
+    def test_a_rate_is_judged_by_its_range_only_not_by_its_jumps(self):
+        # T16 科技贷款余额增幅: 10.4, 10.5, 10.5, 10.6 then 12.5 — a jump, but a rate moves so.
+        earlier = {1: D("10.4"), 2: D("10.5"), 3: D("10.5"), 4: D("10.6")}
+        self.assertEqual(self.codes("T16", "12.5", 5, earlier), [])

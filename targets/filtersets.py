@@ -76,6 +76,10 @@ class TargetFilterSet(django_filters.FilterSet):
         label=_("类型"), field_name="target__kind", choices=Target.Kind.choices, empty_label=_("全部类型")
     )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices, empty_label=_("全部状态"))
+    forecast = django_filters.ChoiceFilter(
+        label=_("预计全年"), method="filter_forecast", choices=[("missed", _("可能完不成"))],
+        empty_label=_("全部预计"), error_messages=INVALID_CHOICE,
+    )
 
     class Meta:
         model = TargetStanding
@@ -94,6 +98,9 @@ class TargetFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(target__name__icontains=value) | Q(target__code__iexact=value) | Q(target__source_text__icontains=value)
         )
+
+    def filter_forecast(self, queryset, name, value):
+        return queryset.filter(forecast_likely_missed=True)  # the only choice: "missed"
 
     def filter_section(self, queryset, name, section):
         # Semi-joins, not a join + DISTINCT: a target in two tasks of the area is listed once.

@@ -106,16 +106,19 @@ def overview_counts(plan, month):
     group, and each task area one of its tasks is in.
 
     {"sections": [...], "summary": the rows of the section summary, "targets": {Status: n},
-    "missing": n, "tasks": {Status: n}, "task_list": the tasks, "behind_tasks": [(task, Status)] in plan
+    "missing": n, "likely_missed": n (year-end forecast below the target), "tasks": {Status: n}, "task_list": the tasks, "behind_tasks": [(task, Status)] in plan
     order, "open_items": n}.
     """
     sections = list(Section.objects.filter(plan=plan).order_by("kind", "number"))
     # target__plan: the planner reads the plan's targets by their index, not every plan's.
     at_month = TargetStanding.objects.at(plan, month).filter(target__plan=plan).order_by()
     missing = Count("id", filter=Q(missing_due_period=True, value__isnull=False))
+    likely_missed = Count("id", filter=Q(forecast_likely_missed=True))
     by_goal = {
         row["target__goal_section"]: row
-        for row in at_month.values("target__goal_section").annotate(**_by_status(), missing=missing)
+        for row in at_month.values("target__goal_section").annotate(
+            **_by_status(), missing=missing, likely_missed=likely_missed
+        )
     }
     by_area = {
         row["target__tasks__section"]: row
@@ -157,11 +160,23 @@ def overview_counts(plan, month):
         "summary": rows,
         "targets": {status: sum(row[status.value] for row in by_goal.values()) for status in Status},
         "missing": sum(row["missing"] for row in by_goal.values()),
+        "likely_missed": sum(row["likely_missed"] for row in by_goal.values()),
         "tasks": task_counts,
         "task_list": [standing.task for standing in task_rows],
         "behind_tasks": behind,
         "open_items": sum(open_items.values()),
     }
+
+
+def likely_missed(plan, month, limit):
+    """The first `limit` targets, in plan order, whose year-end forecast at `month` falls short of
+    the target, with their targets: one query."""
+    return list(
+        TargetStanding.objects.at(plan, month)
+        .filter(target__plan=plan, forecast_likely_missed=True)
+        .select_related("target")
+        .order_by("target__position", "target__code")[:limit]
+    )
 
 
 def section_summary(plan, month):

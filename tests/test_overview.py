@@ -92,7 +92,7 @@ class OverviewTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
 
 class OverviewQueryCountTest(PersonasTestCase):
     def test_it_uses_the_same_number_of_queries_for_more_data(self):
-        dashboard_seed.assert_queries_constant_as_data_grows(self, URL, 17)
+        dashboard_seed.assert_queries_constant_as_data_grows(self, URL, 18)
 
 
 class OverviewAfterReviewTest(PersonasTestCase):
@@ -133,3 +133,50 @@ class OverviewAfterReviewTest(PersonasTestCase):
         # 27 of 市科技局's targets carry a March figure into April (T08, T11 and T12 are quarterly:
         # March is their latest period due, so they are not missing; 24 monthly ones are).
         self.assertContains(self.client.get(URL, {"month": 4}), "其中 24 项指标本期未报送")
+
+
+class OverviewAnswersTest(PersonasTestCase):
+    """The leader's three questions, answered at the top: what is behind, who is late, what December holds."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        # 科技成果转化对接活动 (T29, 60 场, cumulative, even pace), 市科技局 on time in January–March:
+        # 2, 5, 6 场. Expected shares 1/12, 2/12, 3/12; the fit through zero is
+        # (2·1 + 5·2 + 6·3)/12 ÷ (1 + 4 + 9)/144 = 2.5 × 144/14 = 25.71 → 26 场 (a count: whole);
+        # each month alone implies 24, 30 and 24 场, so the range is 24–30; 26/60 = 43.3 %;
+        # still needed (60 − 6) ÷ 9 months = 6 场 a month. In March 6/60 = 10 % against 25 %: 滞后.
+        cls.t29 = Target.objects.get(plan=cls.plan, code="T29")
+        for month, number in ((1, 2), (2, 5), (3, 6)):
+            monthly = dashboard_seed.report(cls.plan, cls.kjj, month, submitted_by=cls.staff, reviewed_by=cls.staff)
+            dashboard_seed.value(monthly, cls.t29, number)
+        dashboard_seed.refresh_plan(cls.plan)
+
+    def answer(self, response, name):
+        html = response.content.decode()
+        start = html.index(f'class="answer answer-{name}"')
+        return html[start:html.index("</div>", start)]
+
+    def test_it_answers_the_three_questions_before_the_details(self):
+        self.client.force_login(self.leader)
+        response = self.client.get(URL, {"month": 3})
+        html = response.content.decode()
+        self.assertLess(html.index('class="answers"'), html.index('class="kpi-band"'))
+        self.assertIn("<strong>1</strong> 项指标滞后或严重滞后", self.answer(response, "behind"))
+        forecast = self.answer(response, "forecast")
+        self.assertIn("<strong>1</strong> 项指标按目前进度预计完不成", forecast)
+        self.assertIn("T29 科技成果转化对接活动</a>：预计年底可达 26场（区间 24–30场，完成 43.3%），可能完不成目标；还需月均 6场", forecast)
+        self.assertIn(f'href="/targets/{self.t29.pk}/?month=3"', forecast)
+        late = self.answer(response, "late")
+        self.assertIn("市发改委", late)  # never reported March
+        self.assertNotIn("市科技局", late)  # on time
+
+    def test_it_links_the_forecast_answer_to_the_filtered_target_list(self):
+        self.client.force_login(self.leader)
+        response = self.client.get(reverse("targets:list"), {"month": 3, "forecast": "missed"})
+        self.assertEqual([row.record.target.code for row in response.context["table"].rows], ["T29"])
+
+    def test_it_refuses_an_unknown_forecast_filter_with_a_message(self):
+        self.client.force_login(self.leader)
+        response = self.client.get(reverse("targets:list"), {"month": 3, "forecast": "maybe"})
+        self.assertContains(response, "选择一个有效的选项")

@@ -49,7 +49,7 @@ def heatmap_figure(units, months, states, timeliness):
             "zmax": n,
             "text": text,
             "texttemplate": "%{text}",
-            "textfont": {"size": 11},
+            "textfont": {"size": 12},
             "colorscale": colorscale,
             "showscale": False,
             "xgap": 2,

@@ -21,7 +21,9 @@ from targets.dashboard import current_plan, late_units, page_context, status_car
 from targets.exports import export_table
 from targets.models import TargetStanding
 from targets.standing_queries import (
+    BEHIND,
     chart_group_counts,
+    likely_missed,
     open_coordination,
     overview_counts,
     section_summary,
@@ -31,6 +33,8 @@ from targets.tables.targets import CoordinationTable, SectionSummaryTable
 from tasks.reporting import reporting_units
 from units.access import require_role
 from wuhan_plan.tables import CountedPaginator
+
+LIKELY_MISSED_SHOWN = 8  # the rest are one click away, on the target list filtered by forecast
 
 
 def _completion_chart(plan, month, counts):
@@ -43,6 +47,11 @@ def _completion_chart(plan, month, counts):
         TargetStanding.objects.at(plan, month).select_related("target__goal_section").order_by("target__position", "target__code")
     )
     return completion_figure(list(standings), group_of=group_by_first_task(counts["task_list"], counts["sections"]))
+
+
+def _forecast_lines(standings):
+    """(standing, the forecast in one sentence with its range) for the overview's third answer."""
+    return [(standing, standing.forecast.statement(standing.target)) for standing in standings]
 
 
 @login_required
@@ -74,6 +83,9 @@ def overview(request):
         task_total=sum(counts["tasks"].values()),
         late_units=late_units(plan, month, units=units),
         behind_tasks=counts["behind_tasks"],
+        targets_behind=sum(counts["targets"][status] for status in BEHIND),
+        likely_missed=_forecast_lines(likely_missed(plan, month, LIKELY_MISSED_SHOWN)),
+        likely_missed_count=counts["likely_missed"],
         completion_figure=json.loads(figure),
         completion_figure_script=figure_script(figure, "fig-completion"),
         summary=SectionSummaryTable(counts["summary"]),

@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from targets.models import Target
-from tasks.models import Plan
+from tasks.models import MonthlyReport, Plan
 from tests import dashboard_seed
 from tests.browser.base import SCREENSHOT_DIR, ChromiumTestCase
 from tests.personas import PASSWORD
@@ -90,6 +90,43 @@ class DashboardInBrowserTest(ChromiumTestCase):
             self.page.select_option("#as-of-month", "2")
         self.assertIn("month=2", self.page.url)
         self.assertIn("截至2月底", self.page.content())
+        self.assert_stayed_local()
+
+    def test_it_reads_at_a_glance_with_readable_labels(self):
+        self.page.set_viewport_size({"width": 1440, "height": 900})
+        self.log_in()
+        self.open("/?month=6")
+        # The three answers come before the details and the chart.
+        answers = self.page.locator(".answers").bounding_box()
+        chart = self.page.locator(".plotly-chart").first.bounding_box()
+        self.assertLess(answers["y"] + answers["height"], chart["y"])
+        self.assertEqual(self.page.locator(".answers .answer h2").all_inner_texts(), ["哪些滞后", "谁逾期", "年底预计"])
+        # Every text the chart draws (ticks, value labels, legend, title) is at least 12 px.
+        sizes = self.page.evaluate(
+            "Array.from(document.querySelectorAll('.plotly-chart svg text'))"
+            ".filter(t => t.textContent.trim()).map(t => parseFloat(getComputedStyle(t).fontSize))"
+        )
+        self.assertTrue(sizes)
+        self.assertGreaterEqual(min(sizes), 12)
+        # Pagination is a row of page buttons, not a bullet list (43 targets, 10 a page: five pages).
+        self.open("/targets/?month=6&per_page=10", chart=False)
+        pagination = self.page.locator("ul.pagination")
+        self.assertEqual(pagination.evaluate("e => getComputedStyle(e).display"), "flex")
+        self.assertEqual(pagination.evaluate("e => getComputedStyle(e).listStyleType"), "none")
+        current = self.page.locator("ul.pagination .active .page-link")
+        self.assertEqual(current.inner_text().strip(), "1")
+        self.assertEqual(current.evaluate("e => getComputedStyle(e).color"), "rgb(255, 255, 255)")
+        tops = self.page.locator("ul.pagination .page-link").evaluate_all("links => links.map(l => l.getBoundingClientRect().top)")
+        self.assertEqual(len(set(tops)), 1, "the page buttons sit on one row")
+        # A demo report's badge shows its whole word on one line.
+        report = MonthlyReport.objects.filter(plan=self.plan, unit__code="jxj", month=6).get()
+        MonthlyReport.objects.filter(pk=report.pk).update(is_demo=True)
+        self.open(f"/reporting/{report.pk}/", chart=False)
+        badge = self.page.locator(".demo-badge")
+        self.assertEqual(badge.inner_text(), "演示数据")
+        self.assertLessEqual(badge.evaluate("e => e.scrollWidth - e.clientWidth"), 0)
+        line = badge.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || parseFloat(getComputedStyle(e).fontSize) * 1.6")
+        self.assertLess(badge.bounding_box()["height"], 2 * line)
         self.assert_stayed_local()
 
     def test_it_fits_a_meeting_room_screen(self):

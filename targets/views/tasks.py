@@ -4,6 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, JSONField, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
@@ -153,10 +156,7 @@ def _task_page(request, plan, task, month):
     units = units_assigned_to_task(task.assignments.all())
     months = list(range(1, month + 1))
     labels = _CellLabels()
-    grid = [
-        {"unit": unit, "cells": [_grid_cell(by_cell.get((unit.pk, m)), labels) for m in months]}
-        for unit in units
-    ]
+    grid = [_grid_row(unit, [by_cell.get((unit.pk, m)) for m in months], month, labels) for unit in units]
     # The matters flagged 需市级协调, from the same rows (what the list shows of each, as a dict).
     coordination = [
         {
@@ -167,12 +167,13 @@ def _task_page(request, plan, task, month):
     ]
     words = TargetFigureWords()
     status_labels = {status.value: str(status.label) for status in Status}
+    target_url = _url_maker("targets:detail")
     return {
         "status": Status(task.standing_status),  # annotated by task_detail
         "status_flags": task.standing_flags,
         "lead_units": task.lead_units(),
         "responsible_units": task.responsible_units(),
-        "target_charts": [_chart_card(s, words, status_labels) for s in standing_list],
+        "target_charts": [_chart_card(s, words, status_labels, month, target_url) for s in standing_list],
         "target_table": target_table if standing_list else None,
         "progress_table": progress_table,
         "months": months,
@@ -181,18 +182,51 @@ def _task_page(request, plan, task, month):
     }
 
 
-def _chart_card(standing, words, status_labels):
-    """(what the card shows of the standing, the figure's id, its <script>) of one small chart. The
-    card is a dict: the template's lookups find its keys at once (on a model each first tries a key,
-    fails, then the attribute), dozens of times per card on a task with a hundred targets."""
+def _url_maker(viewname):
+    """pk → reverse(viewname, args=[pk]), reversed once per page (a task of the scale plan links
+    144 targets): the URL of a stand-in pk, with the pk put in its place."""
+    stand_in = 987654321
+    before, after = reverse(viewname, args=[stand_in]).split(str(stand_in))
+    return lambda pk: f"{before}{int(pk)}{after}"
+
+
+# The task page's repeated parts — a chart card per target, a grid row per unit — are written here
+# in one pass each rather than by template loops (hundreds of lookups per card, thousands per grid).
+CHART_CARD = (
+    '<div class="card chart-card">\n'
+    '  <p class="chart-caption"><a href="{}?month={}">{} {}</a>\n'
+    '    <span class="status status-{}">{}</span></p>\n'
+    '  <div class="plotly-chart small" data-figure="{}" role="img" aria-label="{}"></div>\n'
+    "  {}\n"
+    "</div>\n"
+)
+
+
+def _chart_card(standing, words, status_labels, month, target_url):
+    """{"target": pk, code and name, "html": the card with its small chart} of one target."""
     target = standing.target
     figure_id = f"fig-target-{target.pk}"
-    card = {
-        "target": {"pk": target.pk, "code": target.code, "name": target.name},
-        "status": standing.status,
-        "status_label": status_labels[standing.status],
-    }
-    return card, figure_id, figure_script(target_figure(standing, small=True, words=words), figure_id)
+    script = figure_script(target_figure(standing, small=True, words=words), figure_id)
+    html = format_html(
+        CHART_CARD, target_url(target.pk), month, target.code, target.name,
+        standing.status, status_labels[standing.status], figure_id, target.name, script,
+    )
+    return {"target": {"pk": target.pk, "code": target.code, "name": target.name}, "html": html}
+
+
+def _grid_row(unit, cells, month, labels):
+    """{"unit": unit, "html": its row of the month-by-month grid}; `cells` are (self-assessment,
+    report status, needs coordination) or None per month."""
+    parts = [
+        format_html('<tr><th scope="row"><a href="{}?month={}">{}</a></th>',
+                    reverse("units:detail", args=[unit.code]), month, unit.name)
+    ]
+    for values in cells:
+        cell = _grid_cell(values, labels)
+        flag = labels.coordination_flag if cell.get("flag") else ""
+        parts.append(format_html('<td class="self-{}">{}{}</td>', cell["code"], cell["label"], flag))
+    parts.append("</tr>")
+    return {"unit": unit, "html": mark_safe("".join(parts))}  # each part escaped by format_html
 
 
 class _CellLabels:
@@ -203,6 +237,7 @@ class _CellLabels:
         self.report_status = {value: str(label) for value, label in MonthlyReport.Status.choices}
         self.reported = _("已报送")
         self.with_status = _("%(label)s（%(status)s）")
+        self.coordination_flag = format_html(' <span class="flag-coord">{}</span>', _("需协调"))
 
 
 def _grid_cell(values, labels):

@@ -208,6 +208,12 @@ class QuarterlyWorkbookTests(PersonasTestCase):
         self.assertEqual(rows["市科技局"][1:7], ["已审核", "已审核", "按时报送", 3, 3, 100])
         self.assertEqual(rows["市经信局"][1:7], ["已审核·逾期", "按时报送", "未报送", 1, 3, 33.3])  # late stays late
         self.assertEqual(rows["洪山区人民政府"][1:7], ["未报送", "未报送", "未报送", 0, 3, 0])
+        # The colours of the screen's timeliness map: late (amber) stays late after approval,
+        # on time light blue, missing red; the rate is a right-aligned number.
+        jxj = next(r for r in ws.iter_rows(min_row=header_row + 1) if r[0].value == "市经信局")
+        self.assertEqual([c.fill.fgColor.rgb[-6:] for c in jxj[1:4]], ["FDE7C2", "DCE8F7", "F3C0BB"])
+        self.assertEqual(jxj[6].alignment.horizontal, "right")
+        self.assertTrue(jxj[6].border.left.style)
 
     def test_it_renders_an_empty_quarter(self):
         # Nothing was reported in the first quarter; on 20 January nothing was due yet either.

@@ -11,7 +11,7 @@ its own and rates to one decimal.
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from targets.exports import HEADER_FILL, display_width, lines_needed, print_on_a4_landscape, row_height, write_cell
@@ -97,19 +97,55 @@ def _value_format(target, values):
     return number_format(None, _decimals(target.value, *values))
 
 
-def _fill(cell, colour, white_text=False):
-    cell.fill = PatternFill("solid", fgColor=colour)
-    if white_text:
-        cell.font = Font(bold=True, color="FFFFFF")
-    cell.alignment = CENTER
+# Cell styles, registered once per workbook as named styles and applied by name: a data cell of
+# the scale plan's workbook (35,000 cells) set font, fill, alignment and border one by one, and
+# openpyxl hashes each of those objects on every assignment — half the workbook's time.
+DATA_STYLE = "计划-数据"
+NUMBER_STYLE = "计划-数值"
+HEADER_STYLE = "计划-表头"
+GROUP_STYLE = "计划-分组"
+GROUP_TITLE_STYLE = "计划-分组标题"
+WHITE_BOLD = Font(bold=True, color="FFFFFF")
+
+
+def status_style(status):
+    return f"计划-状态-{Status(status).value}"
+
+
+def submission_style(state):
+    return f"计划-报送-{SubmissionState(state).value}"
+
+
+def _cell_styles():
+    """{name: NamedStyle} of every cell style the workbook uses (new objects: a named style belongs to one workbook)."""
+    solid = lambda colour: PatternFill("solid", fgColor=colour)  # noqa: E731
+    styles = {
+        DATA_STYLE: NamedStyle(DATA_STYLE, alignment=WRAP_TOP, border=BORDER),
+        NUMBER_STYLE: NamedStyle(NUMBER_STYLE, alignment=Alignment(vertical="top", horizontal="right"), border=BORDER),
+        HEADER_STYLE: NamedStyle(HEADER_STYLE, font=BOLD, fill=HEADER_FILL, alignment=CENTER, border=BORDER),
+        GROUP_STYLE: NamedStyle(GROUP_STYLE, fill=GROUP_FILL, border=BORDER),
+        GROUP_TITLE_STYLE: NamedStyle(GROUP_TITLE_STYLE, font=BOLD, fill=GROUP_FILL, border=BORDER),
+    }
+    for status, colour in STATUS_FILLS.items():
+        name = status_style(status)
+        styles[name] = NamedStyle(name, font=WHITE_BOLD, fill=solid(colour), alignment=CENTER, border=BORDER)
+    for state, colour in SUBMISSION_FILLS.items():
+        name = submission_style(state)
+        styles[name] = NamedStyle(name, fill=solid(colour), alignment=CENTER, border=BORDER)
+    return styles
+
+
+def register_cell_styles(wb):
+    if DATA_STYLE not in wb.named_styles:
+        for style in _cell_styles().values():
+            wb.add_named_style(style)
 
 
 def status_cell(ws, row, column, status):
     """The status word in the cell, filled with its colour (never the colour alone)."""
     status = Status(status)
     cell = write_cell(ws, row, column, str(status.label))
-    _fill(cell, STATUS_FILLS[status], white_text=True)
-    cell.border = BORDER
+    cell.style = status_style(status)
     return cell
 
 
@@ -117,6 +153,7 @@ class SheetLayout:
     """One printable sheet: a title row, a subtitle row, a bold frozen header row, data rows."""
 
     def __init__(self, wb, title, heading, subtitle, header, widths, first=False):
+        register_cell_styles(wb)
         self.ws = wb.active if first else wb.create_sheet()
         self.ws.title = title
         self.header = header
@@ -141,11 +178,7 @@ class SheetLayout:
         ws = self.ws
         self.header_row_number = self.row
         for column, title in enumerate(self.header, start=1):
-            cell = write_cell(ws, self.row, column, title)
-            cell.font = BOLD
-            cell.fill = HEADER_FILL
-            cell.alignment = CENTER
-            cell.border = BORDER
+            write_cell(ws, self.row, column, title).style = HEADER_STYLE
         longest = max(display_width(t) / max(self.widths[i], 1) for i, t in enumerate(self.header))
         ws.row_dimensions[self.row].height = 15 * min(3, max(1, int(longest) + 1))
         ws.freeze_panes = ws.cell(row=self.row + 1, column=1)
@@ -153,11 +186,9 @@ class SheetLayout:
         self.row += 1
 
     def group_row(self, text):
-        cell = write_cell(self.ws, self.row, 1, text)
-        cell.font = BOLD
-        for column in range(1, self.columns + 1):
-            self.ws.cell(row=self.row, column=column).fill = GROUP_FILL
-            self.ws.cell(row=self.row, column=column).border = BORDER
+        write_cell(self.ws, self.row, 1, text).style = GROUP_TITLE_STYLE
+        for column in range(2, self.columns + 1):
+            self.ws.cell(row=self.row, column=column).style = GROUP_STYLE
         self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=self.columns)
         self.row += 1
 
@@ -168,12 +199,12 @@ class SheetLayout:
         lines = 1
         for column, value in enumerate(values, start=1):
             cell = write_cell(self.ws, self.row, column, value)
-            cell.alignment = WRAP_TOP
-            cell.border = BORDER
             if column - 1 in formats and not isinstance(value, str):
+                cell.style = NUMBER_STYLE
                 cell.number_format = formats[column - 1]
-                cell.alignment = Alignment(vertical="top", horizontal="right")
-            elif isinstance(value, str) and value:
+            else:
+                cell.style = DATA_STYLE
+            if isinstance(value, str) and value:
                 lines = max(lines, lines_needed(value, self.widths[column - 1]))
             cells.append(cell)
         # Row heights are not computed by Excel or LibreOffice from wrapped text in a file: set them.

@@ -7,10 +7,9 @@ from reports.workbook.styles import (
     BOLD,
     DASH,
     PERCENT_FORMAT,
-    SUBMISSION_FILLS,
     SheetLayout,
-    _fill,
     _rate,
+    submission_style,
 )
 from targets.exports import write_cell
 from tasks.reporting import shown_timeliness, submission_state
@@ -42,7 +41,7 @@ def submission_sheet(wb, data, heading):
             report = data.reports.get((unit.pk, month))
             state, label = shown_timeliness(submission_state(data.plan, month, report, today=data.today), report)
             cell = write_cell(sheet.ws, cells[0].row, offset, label)
-            _fill(cell, SUBMISSION_FILLS[state])
+            cell.style = submission_style(state)
     rate = _rate(total_on_time, total_due)
     cells = sheet.data_row(
         [_("合计"), *[""] * len(data.months), total_on_time, total_due, rate if rate is not None else DASH],

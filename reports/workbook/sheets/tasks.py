@@ -8,10 +8,9 @@ from reports.workbook.figures import VISIBLE_REPORT_STATUSES
 from reports.workbook.styles import (
     DASH,
     SELF_STATUS_AS_STATUS,
-    STATUS_FILLS,
     SheetLayout,
-    _fill,
     status_cell,
+    status_style,
 )
 from targets.exports import write_cell
 from targets.progress import Status
@@ -93,7 +92,7 @@ def tasks_sheet(wb, data, heading):
             row = cells[0].row
             if progress and progress.self_status:
                 cell = write_cell(sheet.ws, row, 9, progress.get_self_status_display())
-                _fill(cell, STATUS_FILLS[SELF_STATUS_AS_STATUS[progress.self_status]], white_text=True)
+                cell.style = status_style(SELF_STATUS_AS_STATUS[progress.self_status])
             else:
                 status_cell(sheet.ws, row, 9, Status.NOT_REPORTED)
             status_cell(sheet.ws, row, 11, statuses[task.pk])

@@ -7,12 +7,15 @@ loses the characters an xlsx cell cannot hold (control characters stored before 
 refused them, see units/text.py): one such character would otherwise make the whole export fail.
 """
 
+import datetime
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 
 from django.http import HttpResponse
-from django.utils.encoding import escape_uri_path
+from django.utils import timezone
+from django.utils.encoding import escape_uri_path, force_str
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -122,13 +125,53 @@ def xlsx_response(content, filename):
     return response
 
 
+def number_format_for(value):
+    """The number format of a typed cell whose column names none: a Decimal with the places it is
+    shown with on screen (targets.numbers.format_number: up to two, thousands separated), a count
+    whole, a date or a time of day as the pages write them; None for text."""
+    if isinstance(value, bool) or isinstance(value, str) or value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return "yyyy-mm-dd hh:mm"
+    if isinstance(value, datetime.date):
+        return "yyyy-mm-dd"
+    if isinstance(value, int):
+        return "#,##0"
+    if isinstance(value, (Decimal, float)):
+        shown = Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP).normalize()
+        places = max(0, -shown.as_tuple().exponent)
+        return "#,##0" if places == 0 else "#,##0." + "0" * places
+    return None
+
+
+def export_cell(value):
+    """A value a table's export gives (`value_<column>`), as xlsx can hold it: an aware datetime in
+    local time without its zone (xlsx has none), lazy text as text."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    return force_str(value, strings_only=True)
+
+
 def table_to_xlsx(table, title):
-    """A django-tables2 table as it is on screen (its visible columns, its order) in one sheet."""
+    """A django-tables2 table in one sheet: its columns in its order, each cell typed.
+
+    The cells are django-tables2's export values (`value_<column>`, else `render_<column>`, else
+    Column.value), as `Table.as_values()` gives them, and of the same columns: every column but those
+    `exclude_from_export`, the invisible ones included (the export-only columns of
+    targets/tables/columns.py). A number is written as a number with its column's number_format, or
+    one by its type; text is text (write_cell: never a formula).
+    """
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
-    values = list(table.as_values())
-    write_table(ws, values[0] if values else [], values[1:])
+    columns = [column for column in table.columns.iterall() if not column.column.exclude_from_export]
+    formats = [getattr(column.column, "number_format", None) for column in columns]
+    rows = ([export_cell(row.get_cell_value(column.name)) for column in columns] for row in table.rows)
+    next_row = write_table(ws, [force_str(column.header) for column in columns], rows)
+    for row in ws.iter_rows(min_row=2, max_row=next_row - 1):
+        for cell, number_format in zip(row, formats, strict=True):
+            if cell.data_type in ("n", "d"):
+                cell.number_format = number_format or number_format_for(cell.value) or cell.number_format
     fit_columns(ws)
     return workbook_bytes(wb)
 

@@ -70,7 +70,7 @@ class TargetDetailTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
         rows = dashboard_seed.xlsx_rows(self.client.get(self.url, {"export": "xlsx", "month": 3}))
         self.assertEqual(rows[0][:2], ["月份", "数值"])
         self.assertIn("报送人", rows[0])
-        self.assertEqual(rows[1][:2], ["3月", "10,400家"])
+        self.assertEqual(rows[1][:3], [3, 10400, "家"])  # typed: the month and the value numbers, the unit apart
         self.assertEqual(rows[1][rows[0].index("审核人")], "staff")
 
     def test_it_ignores_values_not_yet_approved(self):

@@ -78,12 +78,15 @@ class TargetListTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
     def test_it_exports_the_columns_shown(self):
         self.client.force_login(self.leader)
         rows = dashboard_seed.xlsx_rows(self.get(export="xlsx", status="seriously_behind"))
+        # The columns on screen, in their order, each typed figure with its unit, month or gap beside it.
         self.assertEqual(
             rows[0],
-            ["编号", "指标", "目标值", "最新值（已审核）", "完成率", "时间进度", "状态", "预计全年", "报送单位", "最后更新"],
+            ["编号", "指标", "目标值", "单位", "目标表述", "最新值（已审核）", "数据月份", "报送提示", "完成率",
+             "较目标（百分点）", "时间进度", "状态", "预计全年", "预计完成率", "预计较目标（百分点）", "预计提示",
+             "报送单位", "最后更新"],
         )
         self.assertEqual(rows[1][:2], ["T10", "技术合同成交额"])
-        self.assertEqual(rows[1][6], "严重滞后")
+        self.assertEqual(rows[1][rows[0].index("状态")], "严重滞后")
         self.assertEqual(len(rows), 2)
 
     def test_it_shows_an_error_for_a_bad_filter_and_ignores_it(self):

@@ -61,7 +61,7 @@ class TaskDetailTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
         self.client.force_login(self.leader)
         rows = dashboard_seed.xlsx_rows(self.client.get(URL, {"export": "xlsx"}))
         self.assertEqual(rows[0][:4], ["单位", "月份", "报送状态", "自评状态"])
-        self.assertIn(["市科技局", "3月", "已审核", "正常推进", "3月：新认定高企培育入库。"], [r[:5] for r in rows])
+        self.assertIn(["市科技局", 3, "已审核", "正常推进", "3月：新认定高企培育入库。"], [r[:5] for r in rows])
         rows = dashboard_seed.xlsx_rows(self.client.get(URL, {"export": "targets"}))
         self.assertEqual(sorted(r[0] for r in rows[1:]), ["T08", "T09", "T26", "T27"])
 

@@ -60,7 +60,7 @@ class UnitDetailTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
         self.client.force_login(self.leader)
         rows = dashboard_seed.xlsx_rows(self.client.get(self.url("jxj"), {"export": "record"}))
         self.assertEqual(rows[0], ["月份", "报送情况", "截止日期", "报送时间", "审核时间"])
-        self.assertEqual(rows[3][:3], ["3月", "已审核·逾期", "2023-04-06"])  # 5 April: 清明, a holiday
+        self.assertEqual(rows[3][:3], [3, "已审核·逾期", datetime.datetime(2023, 4, 6)])  # 5 April: 清明, a holiday
         rows = dashboard_seed.xlsx_rows(self.client.get(self.url("jxj"), {"export": "tasks"}))
         self.assertIn([7, "大力培育创新产业集群", "（三）加快推进关键核心技术攻关", "牵头单位"], rows)
         rows = dashboard_seed.xlsx_rows(self.client.get(self.url("kjj"), {"export": "xlsx"}))
@@ -191,6 +191,7 @@ class UnitDetailAfterReviewTest(PersonasTestCase):
         record = dashboard_seed.xlsx_rows(self.client.get(self.url("kjj"), {"month": 4, "export": "record"}))
         targets = dashboard_seed.xlsx_rows(self.client.get(self.url("kjj"), {"month": 4, "export": "xlsx"}))
         tasks = dashboard_seed.xlsx_rows(self.client.get(self.url("kjj"), {"month": 4, "export": "tasks"}))
-        self.assertEqual(record[4][:2], ["4月", "已审核"])
-        self.assertIn(self.APRIL, [r for r in targets if r[0] == "T10"][0])
+        self.assertEqual(record[4][:2], [4, "已审核"])
+        t10 = dict(zip(targets[0], [r for r in targets if r[0] == "T10"][0], strict=True))
+        self.assertEqual((t10["最新值（已审核）"], t10["单位"], t10["数据月份"]), (483.33, "亿元", 4))
         self.assertEqual(tasks[0], ["序号", "任务", "板块", "职责"])

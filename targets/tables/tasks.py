@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from targets.progress import STATUS_ORDER, Status
+from targets.tables.columns import MONTH, TypedColumn
 from targets.tables.targets import status_html
 from tasks.models import MonthlyReport, ProgressReport
 from wuhan_plan.tables import Table
@@ -67,7 +68,7 @@ class ProgressTable(Table):
     """Each assigned unit's monthly progress on one task, newest month first."""
 
     unit = tables.Column(_("单位"), accessor="report__unit", linkify=lambda record, table: table.url("units:detail", record.report.unit.code))
-    month = tables.Column(_("月份"), accessor="report__month")
+    month = TypedColumn(_("月份"), accessor="report__month", number_format=MONTH)
     report_status = tables.Column(_("报送状态"), accessor="report", empty_values=())
     self_status = tables.Column(_("自评状态"), accessor="self_status", empty_values=())
     work_done = tables.Column(_("工作进展"), accessor="work_done")
@@ -95,6 +96,9 @@ class ProgressTable(Table):
     def render_month(self, value):
         return self._labels()["month"] % {"m": value}
 
+    def value_month(self, value):
+        return value
+
     def render_report_status(self, record):
         status = record.report.status
         return self._labels()["report"].get(status, status)
@@ -107,3 +111,10 @@ class ProgressTable(Table):
             return "—"
         state = _("已办结") if record.coordination_closed else _("待协调")
         return format_html("{}（{}）", record.coordination_matter, state)
+
+    def value_coordination(self, record):
+        # The text as written: render's format_html would leave "&amp;" for a "&" in the export.
+        if not record.needs_coordination:
+            return None
+        state = _("已办结") if record.coordination_closed else _("待协调")
+        return f"{record.coordination_matter}（{state}）"

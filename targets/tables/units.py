@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from targets.tables.columns import MONTH, WHOLE_PERCENT, TypedColumn
 from wuhan_plan.tables import Table
 
 
@@ -17,6 +18,8 @@ class UnitRow:
         self.tasks = tasks
         self.targets = targets
         self.rate = timeliness["rate"]
+        # The on-time share as a number (the export's 按时报送率); None while no month is due.
+        self.on_time_share = timeliness["on_time"] / timeliness["due"] if timeliness.get("due") else None
         self.counts = timeliness
         self.month = month
 
@@ -39,7 +42,10 @@ class UnitTable(Table):
     kind = tables.Column(_("类别"))
     tasks = tables.Column(_("任务数"), attrs={"td": {"class": "num"}})
     targets = tables.Column(_("报送指标数"), attrs={"td": {"class": "num"}})
-    rate = tables.Column(_("按时报送率"), order_by=("rate_sort",), attrs={"td": {"class": "num"}}, default="—")
+    rate = TypedColumn(
+        _("按时报送率"), order_by=("rate_sort",), attrs={"td": {"class": "num"}}, default="—",
+        number_format=WHOLE_PERCENT,
+    )
     on_time = tables.Column(_("按时报送（月）"), attrs={"td": {"class": "num"}})
     late = tables.Column(_("逾期报送（月）"), attrs={"td": {"class": "num"}})
     missing = tables.Column(_("逾期未报（月）"), attrs={"td": {"class": "num"}})
@@ -49,6 +55,9 @@ class UnitTable(Table):
         fields = ("name", "kind", "tasks", "targets", "rate", "on_time", "late", "missing", "returned")
         default_columns = fields
         empty_text = _("没有需报送的单位。")
+
+    def value_rate(self, record):
+        return record.on_time_share
 
 
 class StateColumn(tables.Column):
@@ -65,10 +74,13 @@ class HeatmapTable(Table):
     """The month × unit heatmap as a table: one row per unit, one coloured, labelled cell per month."""
 
     name = tables.Column(_("单位"), linkify=lambda record: record["url"])
-    rate = tables.Column(_("按时率"), attrs={"td": {"class": "num"}})
+    rate = TypedColumn(_("按时率"), attrs={"td": {"class": "num"}}, number_format=WHOLE_PERCENT)
 
     class Meta:
         orderable = False
+
+    def value_rate(self, record):
+        return record.get("on_time_share")  # the view's row: its number beside the text shown
 
     def __init__(self, data, months, **kwargs):
         extra = [
@@ -80,7 +92,7 @@ class HeatmapTable(Table):
 class ReportingRecordTable(Table):
     """A unit's reporting record, month by month."""
 
-    month = tables.Column(_("月份"))
+    month = TypedColumn(_("月份"), number_format=MONTH)
     state = StateColumn(_("报送情况"), empty_values=())
     submitted_at = tables.Column(_("报送时间"), empty_values=())
     reviewed_at = tables.Column(_("审核时间"), empty_values=())
@@ -94,14 +106,26 @@ class ReportingRecordTable(Table):
     def render_month(self, value):
         return _("%(m)s月") % {"m": value}
 
+    def value_month(self, value):
+        return value
+
     def render_submitted_at(self, value):
         return date_format(localtime(value), "Y-m-d H:i") if value else "—"
+
+    def value_submitted_at(self, value):
+        return value
 
     def render_reviewed_at(self, value):
         return date_format(localtime(value), "Y-m-d H:i") if value else "—"
 
+    def value_reviewed_at(self, value):
+        return value
+
     def render_deadline(self, value):
         return date_format(value, "Y-m-d")
+
+    def value_deadline(self, value):
+        return value
 
 
 class UnitTaskTable(Table):

@@ -56,7 +56,10 @@ def _unit_list_data(request, plan, month, units):
         row = UnitRow(unit, task_counts.get(unit.pk, 0), target_counts.get(unit.pk, 0), record, month)
         rows.append(row)
         heat_rows.append(
-            {"name": unit.name, "url": row.url, "rate": record["rate"] or "—", **{f"m{m}": grid[(unit.pk, m)] for m in months}}
+            {
+                "name": unit.name, "url": row.url, "rate": record["rate"] or "—", "on_time_share": row.on_time_share,
+                **{f"m{m}": grid[(unit.pk, m)] for m in months},
+            }
         )
     table = UnitTable(rows)
     RequestConfig(request, paginate=False).configure(table)

@@ -102,7 +102,11 @@ def shown_timeliness(state, report):
 
 
 def was_on_time(report):
-    """For on-time rates: a month counts as on time when it was submitted by the deadline."""
+    """For on-time rates: a month counts as on time when it was submitted by the deadline.
+
+    A report returned after an on-time submission still counts (a return is a matter of quality,
+    counted as such, not of timeliness); sent again after the deadline, it is late (submit_report
+    sets submitted_at and is_late anew)."""
     return bool(report and report.submitted_at and not report.is_late)
 
 

@@ -210,6 +210,8 @@ class QuarterlyWorkbookTests(PersonasTestCase):
         self.assertEqual(rows["洪山区人民政府"][1:7], ["未报送", "未报送", "未报送", 0, 3, 0])
         # The colours of the screen's timeliness map: late (amber) stays late after approval,
         # on time light blue, missing red; the rate is a right-aligned number.
+        # The rule is printed above the table, as the rates count it (tasks.reporting.was_on_time).
+        self.assertIn("按时报送后被退回的仍计按时", ws.cell(row=2, column=1).value)
         jxj = next(r for r in ws.iter_rows(min_row=header_row + 1) if r[0].value == "市经信局")
         self.assertEqual([c.fill.fgColor.rgb[-6:] for c in jxj[1:4]], ["FDE7C2", "DCE8F7", "F3C0BB"])
         self.assertEqual(jxj[6].alignment.horizontal, "right")

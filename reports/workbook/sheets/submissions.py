@@ -22,7 +22,7 @@ def submission_sheet(wb, data, heading):
         _("按时报送"), _("应报送"), _("按时报送率"),
     ]
     widths = [24, 13, 13, 13, 10, 9, 12]
-    subtitle = _("按时报送：在截止日（次月 %(day)s 日，遇休息日或节假日顺延至下一个工作日）前报送；逾期、未报送、已退回均不计入按时。") % {
+    subtitle = _("按时报送：在截止日（次月 %(day)s 日，遇休息日或节假日顺延至下一个工作日）前报送；按时报送后被退回的仍计按时（退回计入报送质量），退回后在截止日后重新报送的计为逾期；未报送不计入按时。") % {
         "day": settings.REPORT_DUE_DAY,
     }
     sheet = SheetLayout(wb, _("报送情况"), heading, subtitle, header, widths)

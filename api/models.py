@@ -1,6 +1,8 @@
-"""API tokens of machine clients (the big screen, 绩效考核, 督查室): named, read-only, with an expiry,
-revocable. Only a SHA-256 digest of the key is kept; the key is shown once, to the member of staff
-who creates it (api/views.py)."""
+"""API tokens of machine clients (绩效考核, 督查室) and kiosk links of the command-room screen:
+named, read-only, with an expiry, revocable. Only a SHA-256 digest of the key is kept; the key is
+shown once, to the member of staff who creates it (api/pages.py).
+
+A client token reads every endpoint; a kiosk token reads only what /screen/ shows (api/access.py)."""
 
 import hashlib
 import secrets
@@ -23,7 +25,12 @@ class ApiTokenQuerySet(models.QuerySet):
 
 
 class ApiToken(models.Model):
+    class Kind(models.TextChoices):
+        CLIENT = "client", _("接口客户端")
+        KIOSK = "kiosk", _("大屏链接")
+
     name = models.CharField(_("客户端名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.CLIENT)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     key_start = models.CharField(_("密钥开头"), max_length=12, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -49,13 +56,24 @@ class ApiToken(models.Model):
         return f"{self.name}（{self.key_start}…）"
 
     @classmethod
-    def issue(cls, name, expires_at, created_by):
+    def issue(cls, name, expires_at, created_by, kind=Kind.CLIENT):
         """A new token and its key, which is not stored and cannot be shown again."""
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            name=name, key_hash=digest(key), key_start=key[:8], expires_at=expires_at, created_by=created_by,
+            name=name, kind=kind, key_hash=digest(key), key_start=key[:8], expires_at=expires_at,
+            created_by=created_by,
         )
         return token, key
+
+    @property
+    def is_kiosk(self):
+        return self.kind == self.Kind.KIOSK
+
+    @classmethod
+    def usable_by_key(cls, key, now=None):
+        """The token whose key this is, if it is neither expired nor revoked; else None."""
+        token = cls.objects.filter(key_hash=digest(key)).first()
+        return token if token is not None and token.is_usable(now) else None
 
     def is_usable(self, now=None):
         return self.revoked_at is None and self.expires_at > (now or timezone.now())

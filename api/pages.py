@@ -1,10 +1,13 @@
-"""The staff page of API tokens (/api/tokens/): create one (its key shown once), list, revoke."""
+"""The staff page of API tokens (/api/tokens/): create one (its key shown once — for a kiosk token,
+as the screen link), list, revoke."""
 
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from api.forms import TokenForm
@@ -18,15 +21,19 @@ from units.models import AuditEvent
 @require_http_methods(["GET", "POST"])
 def tokens(request):
     require_staff(request.user)
-    key = None
+    key = kiosk_link = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         expires = timezone.now() + timedelta(days=form.cleaned_data["days"])
-        token, key = ApiToken.issue(form.cleaned_data["name"], expires, request.user)
-        audit.record(AuditEvent.Action.CREATE, request=request, obj=token, changes={"expires_at": expires.isoformat()})
+        kind = form.cleaned_data["kind"]
+        token, key = ApiToken.issue(form.cleaned_data["name"], expires, request.user, kind=kind)
+        audit.record(AuditEvent.Action.CREATE, request=request, obj=token,
+                     changes={"expires_at": expires.isoformat(), "kind": kind})
+        if token.is_kiosk:
+            kiosk_link = request.build_absolute_uri(reverse("screen") + "?" + urlencode({"kiosk": key}))
         form = TokenForm()
-    context = {"form": form, "key": key, "tokens": ApiToken.objects.select_related("created_by", "revoked_by"),
-               "now": timezone.now()}
+    context = {"form": form, "key": key, "kiosk_link": kiosk_link,
+               "tokens": ApiToken.objects.select_related("created_by", "revoked_by"), "now": timezone.now()}
     return render(request, "api/tokens.html", context)
 
 

@@ -177,3 +177,65 @@ class CoordinationSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgressReport
         fields = ["id", "plan", "task", "unit", "month", "coordination_matter", "problems", "coordination_closed"]
+
+
+class StatusCountSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=Status.choices)
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class ScreenTaskSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField()
+
+
+class ScreenLateUnitSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    state = serializers.CharField(help_text="tasks.reporting.SubmissionState")
+    state_label = serializers.CharField()
+
+
+class ScreenForecastSerializer(serializers.Serializer):
+    """A target likely to be missed: its stored forecast with its range, and the sentence the pages use."""
+
+    code = serializers.CharField(source="target.code")
+    name = serializers.CharField(source="target.name")
+    wording = serializers.CharField(source="target.wording")
+    unit_of_measure = serializers.CharField(source="target.unit_of_measure")
+    value = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True)
+    value_month = serializers.IntegerField(allow_null=True)
+    forecast = ForecastSerializer(source="*")
+    statement = serializers.SerializerMethodField()
+
+    def get_statement(self, standing) -> str:
+        return standing.forecast.statement(standing.target)
+
+
+class ScreenMonthSerializer(serializers.Serializer):
+    month = serializers.IntegerField()
+    statuses = StatusCountSerializer(many=True)
+
+
+class ScreenSerializer(serializers.Serializer):
+    """The command-room screen at a month: the overview's figures (targets.screen.screen_figures)."""
+
+    plan = PlanSerializer()
+    month = serializers.IntegerField()
+    as_of = serializers.CharField(help_text="截至N月底")
+    time_progress = serializers.DecimalField(max_digits=6, decimal_places=1)
+    generated_at = serializers.DateTimeField()
+    refresh_seconds = serializers.IntegerField()
+    target_total = serializers.IntegerField()
+    targets = StatusCountSerializer(many=True)
+    missing = serializers.IntegerField(help_text="targets judged by an earlier month's figure")
+    task_total = serializers.IntegerField()
+    tasks = StatusCountSerializer(many=True)
+    behind_tasks = ScreenTaskSerializer(many=True)
+    late_units = ScreenLateUnitSerializer(many=True)
+    likely_missed_count = serializers.IntegerField()
+    likely_missed = ScreenForecastSerializer(many=True)
+    trend = ScreenMonthSerializer(many=True)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The page and its init script (?script) are both served by this view: no inline script (CSP).
     path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/screen/", views.ScreenView.as_view(), name="screen"),
     path("v1/", include(router.urls)),
     path("tokens/", pages.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", pages.revoke, name="token_revoke"),

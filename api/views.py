@@ -2,22 +2,33 @@
 every figure from the stored standings (targets/standing_queries.py), a constant number of queries
 per page (select_related / prefetch_related)."""
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework import generics, viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
 
 from api import filters, serializers
-from targets.asof import default_month
+from api.access import reads_published_only
+from api.authentication import ApiTokenAuthentication, KioskSessionAuthentication
+from targets.asof import AsOf, default_month
 from targets.dashboard import submission_grid
 from targets.models import Target, TargetStanding, TargetValue, TaskStanding
+from targets.screen import screen_figures
 from targets.standing_queries import open_coordination
 from tasks.models import MonthlyReport, Plan, ProgressReport, Section, Task, TaskAssignment
 from tasks.on_time import PLAN_MONTHS
-from tasks.reporting import reporting_unit_ids
+from tasks.reporting import reporting_unit_ids, reporting_units
 from units.access import has_role
 from units.models import Unit
+
+# How often the screen reads its figures again: every few minutes, and well within the session's
+# idle timeout, which each read renews (a kiosk session would otherwise lapse between two reads).
+SCREEN_REFRESH_SECONDS = min(300, settings.SESSION_IDLE_MINUTES * 30)
 
 
 def _readable(queryset, user):
@@ -139,14 +150,18 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     """Monthly reports with their values and progress, scoped as the pages are: a liaison sees its own
-    unit's reports (drafts included) and no other unit's; staff and leaders see every unit's."""
+    unit's reports (drafts included) and no other unit's; staff and leaders see every unit's; a
+    token sees every unit's approved reports and nothing else (api/access.py)."""
 
     serializer_class = serializers.ReportSerializer
     filterset_class = filters.ReportFilter
 
     def get_queryset(self):
+        reports = MonthlyReport.objects.for_user(self.request.user)
+        if reads_published_only(self.request.user):
+            reports = reports.filter(status=MonthlyReport.Status.APPROVED)
         return (
-            MonthlyReport.objects.for_user(self.request.user)
+            reports
             .select_related("unit")
             .prefetch_related(
                 Prefetch("values", queryset=TargetValue.objects.order_by("target__position", "target__code")),
@@ -158,7 +173,8 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
 
 class TargetValueViewSet(viewsets.ReadOnlyModelViewSet):
     """Monthly figures by unit: every approved figure (public to every role, as on the pages) and,
-    for a liaison, its own unit's figures not yet approved."""
+    for a signed-in user, the figures not yet approved it sees on the pages (a liaison its own
+    unit's; staff and leaders every unit's). A token reads the approved ones only."""
 
     serializer_class = serializers.ValueSerializer
     filterset_class = filters.ValueFilter
@@ -167,8 +183,10 @@ class TargetValueViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         if not has_role(user):
             return TargetValue.objects.none()
-        own = TargetValue.objects.for_user(user)
-        return (own | TargetValue.objects.approved()).order_by("target__plan", "month", "target__position", "unit")
+        values = TargetValue.objects.approved()
+        if not reads_published_only(user):
+            values = TargetValue.objects.for_user(user) | values
+        return values.order_by("target__plan", "month", "target__position", "unit")
 
 
 MONTH_PARAMETER = OpenApiParameter(
@@ -200,3 +218,51 @@ class CoordinationViewSet(viewsets.ReadOnlyModelViewSet):
         else:
             month, _reason = default_month(plan)
         return open_coordination(plan, month).select_related("report__unit", "task")
+
+
+@extend_schema(parameters=[OpenApiParameter(
+    "month", OpenApiTypes.INT, enum=list(range(1, 13)),
+    description="the month shown; default: the overview's default month (targets.asof)",
+)])
+class ScreenView(generics.GenericAPIView):
+    """The command-room screen (/screen/) in one request: the overview's figures for the current plan
+    at a month (targets.screen.screen_figures, from the stored standings; a constant number of
+    queries), the late units, the targets likely to be missed with their forecast range, and the
+    month-by-month status mix. The one endpoint a kiosk token reads."""
+
+    kiosk_readable = True
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication, KioskSessionAuthentication]
+    serializer_class = serializers.ScreenSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get(self, request):
+        plan = Plan.current()
+        if plan is None:
+            raise NotFound()
+        units = list(reporting_units(plan))
+        default, reason = default_month(plan, unit_ids=[unit.pk for unit in units])
+        raw = request.query_params.get("month", "").strip()
+        if raw and not (raw.isdigit() and 1 <= int(raw) <= 12):
+            raise ValidationError({"month": ["month must be a whole number from 1 to 12"]})
+        as_of = AsOf(month=int(raw) if raw else default, default_month=default, default_reason=reason)
+        figures = screen_figures(plan, as_of.month, units)
+        data = {
+            **figures,
+            "plan": plan,
+            "month": as_of.month,
+            "as_of": str(as_of.label),
+            "time_progress": as_of.time_progress,
+            "generated_at": timezone.now(),
+            "refresh_seconds": SCREEN_REFRESH_SECONDS,
+            "behind_tasks": [
+                {"number": task.number, "title": task.title, "status": status.value, "status_label": status.label}
+                for task, status in figures["behind_tasks"]
+            ],
+            "late_units": [
+                {"code": unit.code, "name": unit.name, "state": state.value, "state_label": label}
+                for unit, (state, label) in figures["late_units"]
+            ],
+            "trend": [{"month": month, "statuses": cards} for month, cards in figures["trend"]],
+        }
+        return Response(self.get_serializer(data).data)

@@ -113,6 +113,9 @@ MATRIX = {
     "tasks:detail": PUBLIC_READ,
     "units:list": PUBLIC_READ,
     "units:detail": PUBLIC_READ,
+    # the command-room screen (a kiosk link opens it without a personal login: tests/test_screen.py)
+    # a POST signs a kiosk in (a signed-in user is sent on to the screen; no key: the refusal page)
+    "screen": rule(OK, REDIRECT, anon_post=FORBIDDEN, outsider_post=REDIRECT),
     # monthly reporting
     "reporting:my_unit": rule(roles(liaisons=OK, leader=REDIRECT, staff=REDIRECT), METHOD),
     # 市经信局's June report exists (a redirect to it); 洪山区's does not: its empty form, saved by a POST.
@@ -161,6 +164,7 @@ MATRIX = {
     "api:target-value-detail": API_ABSENT,
     "api:coordination-list": API_READ,
     "api:coordination-detail": API_ABSENT,
+    "api:screen": API_READ,
     "api:schema": API_READ,
     "api:docs": API_READ,
     "api:tokens": rule(roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=OK),

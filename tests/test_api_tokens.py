@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from api.models import ApiToken, digest
+from tasks.models import MonthlyReport
+from tests import dashboard_seed
 from tests.personas import PersonasTestCase
 from units.models import AuditEvent
 
@@ -65,11 +67,18 @@ class TokenTests(PersonasTestCase):
         self.assertEqual(response.status_code, 302)  # the pages ask for a sign-in
         self.assertEqual(self.call("/api/tokens/", f"Token {self.key}").status_code, 302)
 
-    def test_it_reads_drafts_as_a_leader_does(self):
-        from reporting import services
-
-        draft = services.get_or_create_report(self.plan, self.jxj, 4)
-        self.assertEqual(self.call(f"/api/v1/reports/{draft.pk}/", f"Token {self.key}").status_code, 200)
+    def test_it_reads_only_approved_figures_not_drafts(self):
+        # A token passes figures on to other systems: only what the bureau has approved (api/access.py).
+        draft = dashboard_seed.report(self.plan, self.kjj, 5, status=MonthlyReport.Status.DRAFT)
+        dashboard_seed.value(draft, self.kjj.reported_targets.first(), 1)
+        approved = dashboard_seed.report(self.plan, self.kjj, 4)
+        self.assertEqual(self.call(f"/api/v1/reports/{draft.pk}/", f"Token {self.key}").status_code, 404)
+        reports = self.call("/api/v1/reports/?month=4", f"Token {self.key}").json()["results"]
+        self.assertEqual([r["id"] for r in reports], [approved.pk])
+        values = self.call("/api/v1/target-values/?month=5", f"Token {self.key}").json()["results"]
+        self.assertNotIn(draft.pk, [v["report"] for v in values])
+        self.client.force_login(self.leader)  # a leader signed in still sees the draft, as on the pages
+        self.assertEqual(self.client.get(f"/api/v1/reports/{draft.pk}/").status_code, 200)
 
     def test_it_limits_the_rate_per_token(self):
         cache.clear()

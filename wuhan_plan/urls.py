@@ -3,6 +3,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from api import screen
 from wuhan_plan import health
 
 admin.site.site_header = "武汉市科技创新工作要点调度系统 · 管理"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("reports/reminders/", include("reports.reminders.urls")),
     path("reports/", include("reports.urls")),
     path("api/", include("api.urls")),
+    path("screen/", screen.screen, name="screen"),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on every first load, pages that name no icon (the admin) too.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True,

@@ -1,3 +1,5 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tasks.models import MonthlyReport, Task
@@ -77,3 +79,29 @@ class TaskDetailTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
 class TaskDetailQueryCountTest(PersonasTestCase):
     def test_it_uses_the_same_number_of_queries_for_more_data(self):
         dashboard_seed.assert_queries_constant_as_data_grows(self, URL, 15)
+
+
+class TaskDetailPagesTest(PersonasTestCase):
+    """A task broken down into many targets pages its table and its small charts together."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        dashboard_seed.seed_months(cls.plan, [1, 2, 3], staff=cls.staff)
+        dashboard_seed.add_targets(cls.plan, 35, task_number=9)  # task 9: its 4 targets and 35 more
+
+    def test_it_shows_thirty_targets_and_their_charts_a_page(self):
+        self.client.force_login(self.leader)
+        with CaptureQueriesContext(connection) as first_queries:
+            first = self.client.get(URL, {"month": 3})
+        cards = [card["target"]["code"] for card in first.context["target_charts"]]
+        rows = [row.record.target.code for row in first.context["target_table"].page.object_list]
+        self.assertEqual(len(cards), 30)
+        self.assertEqual(sorted(cards), sorted(rows))  # the charts are the page's rows
+        self.assertContains(first, "?month=3&amp;t-page=2")
+        with self.assertNumQueries(len(first_queries.captured_queries)):  # no COUNT for the pages
+            second = self.client.get(URL, {"month": 3, "t-page": 2})
+        # 39 targets: 30 on the first page, 9 on the second, none on both.
+        cards_2 = [card["target"]["code"] for card in second.context["target_charts"]]
+        self.assertEqual(len(cards_2), 9)
+        self.assertFalse(set(cards) & set(cards_2))

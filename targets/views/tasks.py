@@ -16,7 +16,7 @@ from targets.charts.style import figure_script
 from targets.charts.target import TargetFigureWords, target_figure
 from targets.dashboard import current_plan, open_coordination_counts, page_context
 from targets.exports import export_table
-from targets.models import Status, TaskStanding
+from targets.models import Status, TargetStanding, TaskStanding
 from targets.standing_queries import in_plan_order, target_standings, task_standings
 from targets.tables.targets import TargetTable
 from targets.tables.tasks import ProgressTable, TaskRow, TaskTable
@@ -26,6 +26,9 @@ from units.access import editable_unit_ids, reads_everything, require_role
 from wuhan_plan.tables import CountedPaginator
 
 PROGRESS_PER_PAGE = 50  # narratives per page on a task's page, the latest months first; the export has all
+# Targets (table rows and their small charts) per page of a task's page: a task of the real plan has
+# at most nine; one broken down to every district has hundreds, too many charts for one screen.
+TASK_TARGETS_PER_PAGE = 30
 # What the progress table shows of a narrative (targets.tables.tasks.ProgressTable): its page reads only these.
 PROGRESS_TABLE_FIELDS = (
     "report__unit__name", "report__unit__code", "report__month", "report__status", "task_id", "self_status",
@@ -85,6 +88,11 @@ def task_detail(request, number):
         .annotate(
             standing_status=Subquery(standing.values("status")[:1]),
             standing_flags=Subquery(standing.values("flags")[:1], output_field=JSONField()),
+            # How many rows its target table has (its pages need no COUNT query of their own).
+            target_rows=Subquery(
+                TargetStanding.objects.filter(plan=plan, month=as_of.month, target__tasks=OuterRef("pk"))
+                .order_by().values("month").annotate(n=Count("id")).values("n")[:1]
+            ),
         )
         .first()
     )
@@ -135,8 +143,10 @@ def _task_page(request, plan, task, month):
         [task], Prefetch("assignments", queryset=TaskAssignment.objects.select_related("unit")), "assignments__unit__members"
     )
     target_table = TargetTable(_task_targets(plan, task, month), prefix="t-")
-    RequestConfig(request, paginate=False).configure(target_table)
-    standing_list = in_plan_order(target_table.data)  # the table's one query, whatever its sort
+    pages = {"per_page": TASK_TARGETS_PER_PAGE, "paginator_class": CountedPaginator, "count": task.target_rows or 0}
+    RequestConfig(request, paginate=pages).configure(target_table)
+    # The page's rows (the table's one query, whatever its sort) feed the page's charts, in plan order.
+    standing_list = in_plan_order([row.record for row in target_table.page.object_list])
     visible = visible_progress(
         request.user, ProgressReport.objects.filter(task=task, report__plan=plan, report__month__lte=month)
     )

@@ -13,14 +13,16 @@ from tasks.models import MonthlyReport, ProgressReport
 from wuhan_plan.tables import Table
 
 
-def _joined(units):
-    return pgettext("list separator", "、").join(unit.name for unit in units)
+def _joined(names):
+    return pgettext("list separator", "、").join(names)
 
 
 class TaskRow:
-    def __init__(self, task, standing, open_items, month):
-        """`standing`: the task's stored TaskStanding (status and flags); None before it is computed."""
+    def __init__(self, task, standing, open_items, month, unit_names):
+        """`standing`: the task's stored TaskStanding (status and flags); None before it is computed.
+        `unit_names`: {"lead": [names], "responsible": [names]} of its units, in the plan's order."""
         self.task = task
+        self.unit_names = unit_names
         self.status = Status(getattr(standing, "status", standing) or Status.NOT_REPORTED)
         self.flags = list(getattr(standing, "flags", []))
         self.open_items = open_items
@@ -29,8 +31,8 @@ class TaskRow:
     number = property(lambda self: self.task.number)
     title = property(lambda self: self.task.title)
     section = property(lambda self: str(self.task.section))
-    lead = property(lambda self: _joined(self.task.lead_units()))
-    responsible = property(lambda self: _joined(self.task.responsible_units()))
+    lead = property(lambda self: _joined(self.unit_names.get("lead", ())))
+    responsible = property(lambda self: _joined(self.unit_names.get("responsible", ())))
     targets = property(lambda self: self.task.target_count)
     status_rank = property(lambda self: STATUS_ORDER.index(self.status))
 

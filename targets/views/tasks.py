@@ -47,18 +47,19 @@ def visible_progress(user, queryset):
 def _task_list_table(request, plan, month):
     """The task table at `month`: every task with its stored standing and open coordination matters.
 
-    Constant queries: the tasks with their sections and assignments (2), their stored standings,
-    and the open coordination matters (task ids only).
+    Constant queries: the tasks with their sections, the names of their units (plain rows: a plan
+    that assigns every unit to every task has a thousand assignments), their stored standings, and
+    the open coordination matters (task ids only).
     """
     standings = task_standings(plan, month)
-    tasks = list(
-        plan.tasks.select_related("section")
-        .prefetch_related(Prefetch("assignments", queryset=TaskAssignment.objects.select_related("unit")))
-        .annotate(target_count=Count("targets"))
-        .order_by("number")
-    )
+    tasks = list(plan.tasks.select_related("section").annotate(target_count=Count("targets")).order_by("number"))
+    unit_names = {}
+    assignments = TaskAssignment.objects.filter(task__plan=plan).order_by("task", "role", "position")
+    for task_id, role, name in assignments.values_list("task_id", "role", "unit__name"):
+        unit_names.setdefault(task_id, {}).setdefault(role, []).append(name)
     open_counts = open_coordination_counts(plan, month)
-    table = TaskTable([TaskRow(t, standings.get(t.pk), open_counts.get(t.pk, 0), month) for t in tasks])
+    rows = [TaskRow(t, standings.get(t.pk), open_counts.get(t.pk, 0), month, unit_names.get(t.pk, {})) for t in tasks]
+    table = TaskTable(rows)
     RequestConfig(request, paginate=False).configure(table)
     return table
 

@@ -12,6 +12,7 @@ A month that is not a whole number from 1 to 12 is ignored with a message, and t
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Count, IntegerField, Value
 from django.utils.translation import gettext_lazy as _
@@ -30,12 +31,25 @@ REASON_FIRST = _("默认：尚无月份过报送期限，显示1月")
 REASON_PICKED = _("按所选月份显示")
 
 
+PLAN_PARAMETER = "plan"  # ?plan=<code>: the year switcher's choice, kept in the URL (GET never writes)
+
+
 @dataclass(frozen=True)
 class AsOf:
     month: int
     default_month: int
     default_reason: str = ""
     error: str = ""
+    plan_code: str = ""  # the plan chosen with ?plan= (not the current one by default), kept in links
+
+    @property
+    def query(self):
+        """"month=9", or "month=9&plan=2022" on a year chosen with the switcher: what every link from
+        a dashboard page to another carries, so the reader stays in the year and month shown."""
+        params = {"month": self.month}
+        if self.plan_code:
+            params[PLAN_PARAMETER] = self.plan_code
+        return urlencode(params)
 
     @property
     def choices(self):
@@ -99,9 +113,13 @@ def as_of_month(request, plan, today=None, unit_ids=None):
     """The month the page shows (see the module doc) and an error message for a bad `?month=`.
     `unit_ids`: the units that must report, when the page has them already (one query fewer)."""
     default, reason = default_month(plan, today, unit_ids)
+    # A plan other than the newest published one (targets.dashboard.current_plan lists them on the
+    # request): its links carry ?plan=, so that the reader stays in that year.
+    published = getattr(request, "published_plans", None)
+    chosen = plan.code if published and plan.pk != published[0].pk else ""
     raw = request.GET.get("month", "").strip()
     if not raw:
-        return AsOf(month=default, default_month=default, default_reason=reason)
+        return AsOf(month=default, default_month=default, default_reason=reason, plan_code=chosen)
     try:
         month = int(raw)
     except ValueError:
@@ -109,6 +127,6 @@ def as_of_month(request, plan, today=None, unit_ids=None):
     if month not in MONTHS:
         return AsOf(
             month=default, default_month=default, default_reason=reason,
-            error=_("月份须为 1 至 12 的整数，已显示默认月份。"),
+            error=_("月份须为 1 至 12 的整数，已显示默认月份。"), plan_code=chosen,
         )
-    return AsOf(month=month, default_month=default, default_reason=reason)
+    return AsOf(month=month, default_month=default, default_reason=reason, plan_code=chosen)

@@ -7,6 +7,7 @@ Only approved figures count on these pages; the figures themselves are stored st
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from targets.asof import PLAN_PARAMETER
 from targets.models import Status
 from targets.standing_queries import open_coordination
 from tasks import on_time
@@ -15,11 +16,23 @@ from tasks.on_time import PLAN_MONTHS
 from tasks.reporting import SubmissionState, local_today, reporting_units, submission_state
 
 
-def current_plan():
-    plan = Plan.current()
-    if plan is None:
+def current_plan(request=None):
+    """The plan a dashboard page shows: `?plan=<code>` among the published plans, else the current one
+    (`Plan.current()`: the newest published). One query, which also gives the header's year switcher
+    its choices (`request.published_plans`); a draft or unknown code is a 404."""
+    plans = list(Plan.objects.published().order_by("-year", "code"))
+    if not plans:
         raise Http404(_("尚未导入工作要点。"))
-    return plan
+    if request is None:
+        return plans[0]
+    request.published_plans = plans
+    code = request.GET.get(PLAN_PARAMETER, "").strip()
+    if not code:
+        return plans[0]
+    for plan in plans:
+        if plan.code == code:
+            return plan
+    raise Http404(_("没有该年度已发布的工作要点。"))
 
 
 def status_cards(counts):
@@ -30,7 +43,11 @@ def status_cards(counts):
 def page_context(request, plan, as_of, **extra):
     """What every dashboard page shows: the plan and the month picker (keeping the other parameters)."""
     keep = [(k, v) for k, values in request.GET.lists() if k not in ("month", "export") for v in values]
-    return {"plan": plan, "as_of": as_of, "keep_params": keep, **extra}
+    year_keep = [(k, v) for k, v in keep if k not in (PLAN_PARAMETER, "page")]  # a new year: its default month
+    return {
+        "plan": plan, "as_of": as_of, "keep_params": keep,
+        "year_choices": getattr(request, "published_plans", ()), "year_keep_params": year_keep, **extra,
+    }
 
 
 def submission_grid(plan, units, months, today=None, rate_months=PLAN_MONTHS):

@@ -10,8 +10,21 @@ from units.models import Unit
 MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
 
 
+class PlanQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=Plan.State.PUBLISHED)
+
+
 class Plan(models.Model):
-    """One year's work plan, e.g. 武政办〔2023〕4号. Plans of several years live side by side."""
+    """One year's work plan, e.g. 武政办〔2023〕4号. Plans of several years live side by side.
+
+    A plan copied in the app starts as a draft: staff edit it, then publish it. Only a published plan
+    takes reports or is shown by the dashboard; the plans loaded from fixtures are published (the default).
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -19,6 +32,10 @@ class Plan(models.Model):
     document_number = models.CharField(_("文号"), max_length=60, blank=True)
     issuer = models.CharField(_("印发机关"), max_length=100, blank=True)
     issued_on = models.DateField(_("印发日期"), null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.PUBLISHED)
+    history = HistoricalRecords()
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "code"]
@@ -28,10 +45,14 @@ class Plan(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def is_published(self):
+        return self.state == self.State.PUBLISHED
+
     @classmethod
     def current(cls):
-        """The plan the dashboard shows by default: the newest one."""
-        return cls.objects.order_by("-year", "code").first()
+        """The plan the dashboard shows by default: the newest published one (never a draft)."""
+        return cls.objects.published().order_by("-year", "code").first()
 
 
 class Section(models.Model):
@@ -46,6 +67,7 @@ class Section(models.Model):
     number = models.PositiveSmallIntegerField(_("序号"))
     numeral = models.CharField(_("编号"), max_length=10, help_text=_("如“（一）”"))
     title = models.CharField(_("标题"), max_length=100)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "kind", "number"]  # goal groups ("goal") before task areas ("task")
@@ -75,6 +97,7 @@ class Task(models.Model):
     title = models.CharField(_("标题"), max_length=100)
     text = models.TextField(_("原文"))
     units = models.ManyToManyField(Unit, through="TaskAssignment", related_name="tasks", verbose_name=_("单位"))
+    history = HistoricalRecords()
 
     objects = TaskQuerySet.as_manager()
 
@@ -105,6 +128,7 @@ class TaskAssignment(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("单位"))
     role = models.CharField(_("职责"), max_length=20, choices=Role.choices)
     position = models.PositiveSmallIntegerField(_("排序"))
+    history = HistoricalRecords()  # a unit named or removed, with who did it and why
 
     class Meta:
         ordering = ["task", "role", "position"]  # "lead" sorts before "responsible"

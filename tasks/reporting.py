@@ -110,8 +110,19 @@ def was_on_time(report):
     return bool(report and report.submitted_at and not report.is_late)
 
 
+def plan_takes_reports(plan):
+    """Only a published plan takes reports; a draft is still being written by staff."""
+    return plan.is_published
+
+
+def draft_plan_message(plan):
+    return _("“%(title)s”尚未发布，不接受报送。") % {"title": plan.title}
+
+
 def can_edit_report(user, report):
     """Whether `user` may change the values and progress in `report` now."""
+    if not plan_takes_reports(report.plan):
+        return False
     if report.status in (MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.APPROVED):
         return False
     if month_is_closed(report.plan, report.month):

@@ -17,7 +17,7 @@ from targets.models import Target, TargetValue
 from targets.progress import Status, status_for
 from targets.validation import clean_target_value
 from tasks.models import MonthlyReport, ProgressReport
-from tasks.reporting import tasks_for_unit
+from tasks.reporting import draft_plan_message, plan_takes_reports, tasks_for_unit
 
 VALUE_FIELDS = ("value", "note", "source")
 PROGRESS_FIELDS = (
@@ -71,6 +71,8 @@ def get_or_create_report(plan, unit, month):
         raise ValueError(f"month must be 1–12, not {month!r}")
     if unit.is_group:
         raise ValueError("a group does not report; its members do")
+    if not plan_takes_reports(plan):
+        raise NotEditable(draft_plan_message(plan))
     report, _created = MonthlyReport.objects.get_or_create(plan=plan, unit=unit, month=month)
     return report
 

@@ -18,7 +18,7 @@ def _joined(names):
 
 
 class TaskRow:
-    def __init__(self, task, standing, open_items, month, unit_names):
+    def __init__(self, task, standing, open_items, query, unit_names):
         """`standing`: the task's stored TaskStanding (status and flags); None before it is computed.
         `unit_names`: {"lead": [names], "responsible": [names]} of its units, in the plan's order."""
         self.task = task
@@ -26,7 +26,7 @@ class TaskRow:
         self.status = Status(getattr(standing, "status", standing) or Status.NOT_REPORTED)
         self.flags = list(getattr(standing, "flags", []))
         self.open_items = open_items
-        self.month = month
+        self.query = query  # targets.asof.AsOf.query: the month and year its link keeps
 
     number = property(lambda self: self.task.number)
     title = property(lambda self: self.task.title)
@@ -38,7 +38,7 @@ class TaskRow:
 
     @property
     def url(self):
-        return reverse("tasks:detail", args=[self.task.number]) + f"?month={self.month}"
+        return reverse("tasks:detail", args=[self.task.number]) + f"?{self.query}"
 
 
 class TaskTable(Table):

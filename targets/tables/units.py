@@ -13,7 +13,7 @@ from wuhan_plan.tables import Table
 
 
 class UnitRow:
-    def __init__(self, unit, tasks, targets, timeliness, month):
+    def __init__(self, unit, tasks, targets, timeliness, query):
         self.unit = unit
         self.tasks = tasks
         self.targets = targets
@@ -21,7 +21,7 @@ class UnitRow:
         # The on-time share as a number (the export's 按时报送率); None while no month is due.
         self.on_time_share = timeliness["on_time"] / timeliness["due"] if timeliness.get("due") else None
         self.counts = timeliness
-        self.month = month
+        self.query = query  # targets.asof.AsOf.query: the month and year its link keeps
 
     name = property(lambda self: self.unit.name)
     kind = property(lambda self: self.unit.get_kind_display())
@@ -34,7 +34,7 @@ class UnitRow:
 
     @cached_property
     def url(self):  # the table's link and the heatmap's row: reversed once
-        return reverse("units:detail", args=[self.unit.code]) + f"?month={self.month}"
+        return reverse("units:detail", args=[self.unit.code]) + f"?{self.query}"
 
 
 class UnitTable(Table):

@@ -30,6 +30,7 @@ from targets.standing_queries import (
     with_first_task,
 )
 from targets.tables.targets import CoordinationTable, SectionSummaryTable
+from targets.year_on_year import year_on_year_table
 from tasks.reporting import reporting_units
 from units.access import require_role
 from wuhan_plan.tables import CountedPaginator
@@ -58,7 +59,7 @@ def _forecast_lines(standings):
 @require_GET
 def overview(request):
     require_role(request.user)
-    plan = current_plan()
+    plan = current_plan(request)
     units = list(reporting_units(plan))  # for the default month and the late units: one query
     as_of = as_of_month(request, plan, unit_ids=[unit.pk for unit in units])
     month = as_of.month
@@ -90,5 +91,6 @@ def overview(request):
         completion_figure_script=figure_script(figure, "fig-completion"),
         summary=SectionSummaryTable(counts["summary"]),
         coordination=coordination,
+        year_on_year=year_on_year_table(plan, month, request.published_plans),  # no query with one plan
     )
     return render(request, "targets/overview.html", context)

@@ -16,7 +16,7 @@ from django_tables2 import RequestConfig
 from targets.asof import as_of_month
 from targets.charts.style import figure_json, figure_script
 from targets.charts.target import target_figure
-from targets.dashboard import current_plan, page_context, status_cards
+from targets.dashboard import PLAN_PARAMETER, current_plan, page_context, status_cards
 from targets.exports import export_table
 from targets.filtersets import TargetFilterSet
 from targets.models import Target, TargetStanding, TargetValue
@@ -52,7 +52,7 @@ def _target_table(request, plan, month, paginate):
 @require_GET
 def target_list(request):
     require_role(request.user)
-    plan = current_plan()
+    plan = current_plan(request)
     as_of = as_of_month(request, plan)
     export = request.GET.get("export") == "xlsx"
     filterset, table, counts = _target_table(request, plan, as_of.month, paginate=not export)
@@ -63,11 +63,16 @@ def target_list(request):
 
 
 def _target_for(request, pk):
-    plan = current_plan()
+    """The target and its plan: any published plan's (a link from an earlier year's page carries no
+    ?plan=), the plan picked by ?plan= when given."""
+    picked = current_plan(request)
+    plans = {plan.pk: plan for plan in getattr(request, "published_plans", [picked])}
+    if request.GET.get(PLAN_PARAMETER):
+        plans = {picked.pk: picked}
     target = get_object_for_user(
-        Target.objects.filter(plan=plan).select_related("reporting_unit", "goal_section"), request.user, pk=pk
+        Target.objects.filter(plan_id__in=plans).select_related("reporting_unit", "goal_section"), request.user, pk=pk
     )
-    return plan, target
+    return plans[target.plan_id], target
 
 
 @login_required

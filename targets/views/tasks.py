@@ -44,7 +44,7 @@ def visible_progress(user, queryset):
     return queryset.filter(Q(report__status=MonthlyReport.Status.APPROVED) | Q(report__unit_id__in=editable_unit_ids(user)))
 
 
-def _task_list_table(request, plan, month):
+def _task_list_table(request, plan, month, query):
     """The task table at `month`: every task with its stored standing and open coordination matters.
 
     Constant queries: the tasks with their sections, the names of their units (plain rows: a plan
@@ -58,7 +58,7 @@ def _task_list_table(request, plan, month):
     for task_id, role, name in assignments.values_list("task_id", "role", "unit__name"):
         unit_names.setdefault(task_id, {}).setdefault(role, []).append(name)
     open_counts = open_coordination_counts(plan, month)
-    rows = [TaskRow(t, standings.get(t.pk), open_counts.get(t.pk, 0), month, unit_names.get(t.pk, {})) for t in tasks]
+    rows = [TaskRow(t, standings.get(t.pk), open_counts.get(t.pk, 0), query, unit_names.get(t.pk, {})) for t in tasks]
     table = TaskTable(rows)
     RequestConfig(request, paginate=False).configure(table)
     return table
@@ -68,9 +68,9 @@ def _task_list_table(request, plan, month):
 @require_GET
 def task_list(request):
     require_role(request.user)
-    plan = current_plan()
+    plan = current_plan(request)
     as_of = as_of_month(request, plan)
-    table = _task_list_table(request, plan, as_of.month)
+    table = _task_list_table(request, plan, as_of.month, as_of.query)
     if request.GET.get("export") == "xlsx":
         return export_table(request, table, _("重点任务-%(month)s月.xlsx") % {"month": as_of.month}, _("重点任务"))
     return render(request, "tasks/task_list.html", page_context(request, plan, as_of, table=table))
@@ -80,7 +80,7 @@ def task_list(request):
 @require_GET
 def task_detail(request, number):
     require_role(request.user)
-    plan = current_plan()
+    plan = current_plan(request)
     as_of = as_of_month(request, plan)
     # The task with its stored standing at the month shown, in one query.
     standing = TaskStanding.objects.filter(task=OuterRef("pk"), month=as_of.month)
@@ -113,7 +113,7 @@ def task_detail(request, number):
             request, target_table, _("任务%(number)s-指标.xlsx") % {"number": task.number},
             _("任务%(number)s指标") % {"number": task.number},
         )
-    page = _task_page(request, plan, task, as_of.month)
+    page = _task_page(request, plan, task, as_of.month, as_of.query)
     return render(request, "tasks/task_detail.html", page_context(request, plan, as_of, task=task, **page))
 
 
@@ -133,7 +133,7 @@ def _visible_task_progress(request, plan, task, month):
     )
 
 
-def _task_page(request, plan, task, month):
+def _task_page(request, plan, task, month, query):
     """Everything the task page shows for this reader: its stored standing, targets, narratives and grid.
 
     Constant queries. The narratives are read twice rather than loaded as objects (a task of the
@@ -167,7 +167,7 @@ def _task_page(request, plan, task, month):
     units = units_assigned_to_task(task.assignments.all())
     months = list(range(1, month + 1))
     labels = _CellLabels()
-    grid = [_grid_row(unit, [by_cell.get((unit.pk, m)) for m in months], month, labels) for unit in units]
+    grid = [_grid_row(unit, [by_cell.get((unit.pk, m)) for m in months], query, labels) for unit in units]
     # The matters flagged 需市级协调, from the same rows (what the list shows of each, as a dict).
     coordination = [
         {
@@ -184,7 +184,7 @@ def _task_page(request, plan, task, month):
         "status_flags": task.standing_flags,
         "lead_units": task.lead_units(),
         "responsible_units": task.responsible_units(),
-        "target_charts": [_chart_card(s, words, status_labels, month, target_url) for s in standing_list],
+        "target_charts": [_chart_card(s, words, status_labels, query, target_url) for s in standing_list],
         "target_table": target_table if standing_list else None,
         "progress_table": progress_table,
         "months": months,
@@ -205,7 +205,7 @@ def _url_maker(viewname):
 # in one pass each rather than by template loops (hundreds of lookups per card, thousands per grid).
 CHART_CARD = (
     '<div class="card chart-card">\n'
-    '  <p class="chart-caption"><a href="{}?month={}">{} {}</a>\n'
+    '  <p class="chart-caption"><a href="{}?{}">{} {}</a>\n'
     '    <span class="status status-{}">{}</span></p>\n'
     '  <div class="plotly-chart small" data-figure="{}" role="img" aria-label="{}"></div>\n'
     "  {}\n"
@@ -213,24 +213,24 @@ CHART_CARD = (
 )
 
 
-def _chart_card(standing, words, status_labels, month, target_url):
+def _chart_card(standing, words, status_labels, query, target_url):
     """{"target": pk, code and name, "html": the card with its small chart} of one target."""
     target = standing.target
     figure_id = f"fig-target-{target.pk}"
     script = figure_script(target_figure(standing, small=True, words=words), figure_id)
     html = format_html(
-        CHART_CARD, target_url(target.pk), month, target.code, target.name,
+        CHART_CARD, target_url(target.pk), query, target.code, target.name,
         standing.status, status_labels[standing.status], figure_id, target.name, script,
     )
     return {"target": {"pk": target.pk, "code": target.code, "name": target.name}, "html": html}
 
 
-def _grid_row(unit, cells, month, labels):
+def _grid_row(unit, cells, query, labels):
     """{"unit": unit, "html": its row of the month-by-month grid}; `cells` are (self-assessment,
     report status, needs coordination) or None per month."""
     parts = [
-        format_html('<tr><th scope="row"><a href="{}?month={}">{}</a></th>',
-                    reverse("units:detail", args=[unit.code]), month, unit.name)
+        format_html('<tr><th scope="row"><a href="{}?{}">{}</a></th>',
+                    reverse("units:detail", args=[unit.code]), query, unit.name)
     ]
     for values in cells:
         cell = _grid_cell(values, labels)

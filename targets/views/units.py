@@ -41,7 +41,7 @@ def _tasks_by_unit(plan, units):
     return counts
 
 
-def _unit_list_data(request, plan, month, units):
+def _unit_list_data(request, plan, month, units, query):
     """The unit table, the heatmap rows and what the heatmap figure needs, at `month`, of `units`
     (the units that must report, with their groups)."""
     months = list(range(1, month + 1))
@@ -53,7 +53,7 @@ def _unit_list_data(request, plan, month, units):
     rows, heat_rows = [], []
     for unit in units:
         record = timeliness[unit.pk]
-        row = UnitRow(unit, task_counts.get(unit.pk, 0), target_counts.get(unit.pk, 0), record, month)
+        row = UnitRow(unit, task_counts.get(unit.pk, 0), target_counts.get(unit.pk, 0), record, query)
         rows.append(row)
         heat_rows.append(
             {
@@ -70,17 +70,17 @@ def _unit_list_data(request, plan, month, units):
 @require_GET
 def unit_list(request):
     require_role(request.user)
-    plan = current_plan()
+    plan = current_plan(request)
     units = list(reporting_units(plan).prefetch_related("groups").order_by("position", "code"))
     as_of = as_of_month(request, plan, unit_ids=[unit.pk for unit in units])  # no query of them again
     export = request.GET.get("export")
     if export in ("xlsx", "heatmap"):
-        months, _units, _grid, _timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month, units)
+        months, _units, _grid, _timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month, units, as_of.query)
         if export == "xlsx":
             return export_table(request, table, f"单位报送-{as_of.month}月.xlsx", "单位报送")
         heatmap = HeatmapTable(heat_rows, months, prefix="h-")  # the page draws it with a template loop
         return export_table(request, heatmap, f"报送热力图-{as_of.month}月.xlsx", "报送热力图")
-    months, units, grid, timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month, units)
+    months, units, grid, timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month, units, as_of.query)
     figure = figure_json(heatmap_figure(units, months, grid, timeliness))
     heatmap_rows = [
         {"name": row["name"], "url": row["url"], "rate": row["rate"], "cells": [row[f"m{m}"] for m in months]}
@@ -93,7 +93,7 @@ def unit_list(request):
     return render(request, "units/unit_list.html", context)
 
 
-def _unit_tasks(plan, unit, group_ids, month):
+def _unit_tasks(plan, unit, group_ids, query):
     """The rows of a unit's task table: each task it is named for, directly or through a group."""
     assignments = (
         TaskAssignment.objects.filter(task__plan=plan, unit_id__in=[unit.pk, *group_ids])
@@ -109,7 +109,7 @@ def _unit_tasks(plan, unit, group_ids, month):
         role = roles.get(assignment.role, assignment.role)
         if assignment.unit_id != unit.pk:
             role = as_member % {"role": role, "group": assignment.unit.name}
-        url = reverse("tasks:detail", args=[assignment.task.number]) + f"?month={month}"
+        url = reverse("tasks:detail", args=[assignment.task.number]) + f"?{query}"
         tasks.append({"task": assignment.task, "role": role, "url": url})
     return tasks
 
@@ -130,7 +130,7 @@ def _groups_and_members(unit):
     return sorted(groups, key=order), sorted(members, key=order)
 
 
-def _unit_detail_data(request, plan, unit, month):
+def _unit_detail_data(request, plan, unit, month, query):
     """Everything a unit's page shows at `month`, before rendering: the same for every reader
     (approved figures, and the unit's reporting record, which no reader sees more of).
 
@@ -139,7 +139,7 @@ def _unit_detail_data(request, plan, unit, month):
     (a unit that reports) its reports for the record.
     """
     groups, members = _groups_and_members(unit)
-    task_table = UnitTaskTable(_unit_tasks(plan, unit, [g.pk for g in groups], month), prefix="k-")
+    task_table = UnitTaskTable(_unit_tasks(plan, unit, [g.pk for g in groups], query), prefix="k-")
     # The chart groups targets by task area: their first task's, annotated in the table's query
     # (which sorts in the database); the chart reads the same rows.
     own = with_chart_groups(target_standings(plan, month).filter(target__reporting_unit=unit))
@@ -183,19 +183,19 @@ def _unit_detail_data(request, plan, unit, month):
 @require_GET
 def unit_detail(request, code):
     require_role(request.user)
-    plan = current_plan()
+    plan = current_plan(request)
     unit = get_object_or_404(Unit, code=code)
     as_of = as_of_month(request, plan)
     month = as_of.month
     export = request.GET.get("export")
     if export in ("xlsx", "tasks") or (export == "record" and not unit.is_group):
-        data = _unit_detail_data(request, plan, unit, month)
+        data = _unit_detail_data(request, plan, unit, month, as_of.query)
         if export == "xlsx":
             return export_table(request, data["target_table"], f"{unit.name}-指标.xlsx", "指标")
         if export == "tasks":
             return export_table(request, data["task_table"], f"{unit.name}-任务.xlsx", "任务")
         return export_table(request, data["record_table"], f"{unit.name}-报送记录.xlsx", "报送记录")
-    data = _unit_detail_data(request, plan, unit, month)
+    data = _unit_detail_data(request, plan, unit, month, as_of.query)
     standing_list = data.pop("standing_list")
     figure = figure_json(completion_figure(standing_list, group_of=group_by_annotation)) if standing_list else None
     context = page_context(

@@ -1,0 +1,90 @@
+"""The overview's year-on-year table: the targets the shown plan shares (by target code) with earlier
+published plans, each year's latest approved value and completion, read from the stored standings.
+
+Each earlier year at December (its year-end: the December standing carries the latest approved
+value up to then, with its month), the shown year at the month viewed. One query, however many years
+and targets; none when there is no earlier published plan.
+"""
+
+import django_tables2 as tables
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from targets.forecast_figures import points_wording
+from targets.models import Target, TargetStanding
+from targets.numbers import format_number
+from wuhan_plan.tables import Table
+
+YEAR_END = 12
+
+
+def value_text(standing):
+    """13,500家（12月）, or — without an approved value."""
+    if standing is None or standing.value is None:
+        return "—"
+    return _("%(value)s%(unit)s（%(month)s月）") % {
+        "value": format_number(standing.value), "unit": standing.target.unit_of_measure,
+        "month": standing.value_month,
+    }
+
+
+def completion_text(standing):
+    """The stored completion (103.8%), or for a rate the stored gap in points; — without a value."""
+    if standing is None or standing.value is None:
+        return "—"
+    if standing.points is not None:
+        return points_wording(standing.points)
+    return f"{format_number(standing.completion)}%" if standing.completion is not None else "—"
+
+
+def shared_standings(plan, month, plans):
+    """{code: {plan_id: standing}} of the targets `plan` shares with the earlier `plans`, in `plan`'s
+    order, and the plans compared (oldest first); ({}, []) without an earlier plan."""
+    earlier = [p for p in plans if p.year < plan.year]
+    if not earlier:
+        return {}, []
+    standings = (
+        TargetStanding.objects
+        .filter(Q(plan=plan, month=month) | Q(plan__in=earlier, month=YEAR_END))
+        .filter(target__code__in=Target.objects.filter(plan=plan).values("code"))
+        .select_related("target")
+        .order_by()
+    )
+    by_code = {}
+    for standing in standings:
+        by_code.setdefault(standing.target.code, {})[standing.plan_id] = standing
+    shared = [(code, row) for code, row in by_code.items() if plan.pk in row and len(row) > 1]
+    shared.sort(key=lambda item: (item[1][plan.pk].target.position, item[0]))
+    shared = dict(shared)
+    return shared, sorted([*earlier, plan], key=lambda p: p.year)
+
+
+class YearOnYearTable(Table):
+    code = tables.Column(gettext_lazy("编号"))
+    name = tables.Column(gettext_lazy("指标"))
+
+    class Meta:
+        orderable = False
+
+
+def year_on_year_table(plan, month, plans):
+    """The table, or None when the shown plan shares no target with an earlier published one."""
+    shared, compared = shared_standings(plan, month, plans)
+    if not shared:
+        return None
+    columns, rows = [], []
+    for year_plan in compared:
+        at = month if year_plan.pk == plan.pk else YEAR_END
+        label = _("%(year)s年（截至%(month)s月）") % {"year": year_plan.year, "month": at}
+        columns.append((f"value_{year_plan.pk}", tables.Column(_("%(label)s 最新值") % {"label": label})))
+        columns.append((f"completion_{year_plan.pk}", tables.Column(_("%(year)s年完成率") % {"year": year_plan.year})))
+    for code, row in shared.items():
+        shown = row[plan.pk]
+        cells = {"code": code, "name": shown.target.name}
+        for year_plan in compared:
+            standing = row.get(year_plan.pk)
+            cells[f"value_{year_plan.pk}"] = value_text(standing)
+            cells[f"completion_{year_plan.pk}"] = completion_text(standing)
+        rows.append(cells)
+    return YearOnYearTable(rows, extra_columns=columns, prefix="yoy-")

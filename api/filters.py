@@ -2,6 +2,7 @@
 
 import django_filters as filters
 
+from reports.models import UrgingNotice
 from targets.models import Status, Target, TargetStanding, TargetValue, TaskStanding
 from tasks.models import MonthlyReport, ProgressReport, Section, Task
 from units.models import Unit
@@ -89,3 +90,26 @@ class CoordinationFilter(filters.FilterSet):
         fields = []
 
 
+
+
+class NoticeFilter(filters.FilterSet):
+    """The list shows open notices (待签收, 已签收, 已回复) unless `status` or `open=false` says otherwise."""
+
+    status = filters.ChoiceFilter(choices=UrgingNotice.Status.choices)
+    kind = filters.ChoiceFilter(choices=UrgingNotice.Kind.choices)
+    open = filters.BooleanFilter(method="filter_open", label="open notices only (default true)")
+
+    class Meta:
+        model = UrgingNotice
+        fields = ["plan", "unit", "month", "target"]
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.data.get("status") and self.form.cleaned_data.get("open") is None:
+            queryset = queryset.open()
+        return queryset
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.open() if value else queryset

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from reports.models import UrgingNotice
 from targets.models import Status, Target, TargetStanding, TargetValue, TaskStanding
 from tasks.models import MonthlyReport, Plan, ProgressReport, Section, Task, TaskAssignment
 from units.models import Unit
@@ -177,6 +178,22 @@ class CoordinationSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgressReport
         fields = ["id", "plan", "task", "unit", "month", "coordination_matter", "problems", "coordination_closed"]
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    """An urging notice (督办通知): its number, what is asked and by when, where it stands."""
+
+    number = serializers.CharField(read_only=True)
+    unit = UnitRefSerializer(read_only=True)
+    target = TargetRefSerializer(read_only=True, allow_null=True)
+    subject = serializers.CharField(read_only=True)
+    escalated_from = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = UrgingNotice
+        fields = ["id", "plan", "number", "kind", "cause", "subject", "unit", "month", "target", "request",
+                  "issued_on", "deadline", "status", "signed_at", "reply", "promised_on", "replied_at", "closed_at",
+                  "escalated_from"]
 
 
 class StatusCountSerializer(serializers.Serializer):

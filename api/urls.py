@@ -17,6 +17,7 @@ router.register("units", views.UnitViewSet, basename="unit")
 router.register("reports", views.ReportViewSet, basename="report")
 router.register("target-values", views.TargetValueViewSet, basename="target-value")
 router.register("coordination-matters", views.CoordinationViewSet, basename="coordination")
+router.register("notices", views.NoticeViewSet, basename="notice")
 
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),

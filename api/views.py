@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from api import filters, serializers
 from api.access import reads_published_only
 from api.authentication import ApiTokenAuthentication, KioskSessionAuthentication
+from reports.models import UrgingNotice
 from targets.asof import AsOf, default_month
 from targets.dashboard import submission_grid
 from targets.models import Target, TargetStanding, TargetValue, TaskStanding
@@ -187,6 +188,21 @@ class TargetValueViewSet(viewsets.ReadOnlyModelViewSet):
         if not reads_published_only(user):
             values = TargetValue.objects.for_user(user) | values
         return values.order_by("target__plan", "month", "target__position", "unit")
+
+
+class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Urging notices (催办单 / 督办单), open ones by default (api.filters.NoticeFilter), scoped as the
+    pages are: a liaison sees its own unit's, staff, leaders and tokens every unit's."""
+
+    serializer_class = serializers.NoticeSerializer
+    filterset_class = filters.NoticeFilter
+
+    def get_queryset(self):
+        return (
+            UrgingNotice.objects.for_user(self.request.user)
+            .select_related("plan", "unit", "target")
+            .order_by("-issued_on", "-id")
+        )
 
 
 MONTH_PARAMETER = OpenApiParameter(

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import PeriodicTask
+from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import ReminderMessage
+from reports.models import ReminderMessage, UrgingNotice
 
 
 @admin.register(ReminderMessage)
@@ -11,6 +12,14 @@ class ReminderMessageAdmin(admin.ModelAdmin):
     list_display = ["kind", "period", "recipient", "unit", "status", "attempts", "sent_at"]
     list_filter = ["kind", "status"]
     search_fields = ["recipient", "period"]
+
+
+@admin.register(UrgingNotice)
+class UrgingNoticeAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "unit", "month", "target", "status", "issued_on", "deadline"]
+    list_filter = ["kind", "status", "cause"]
+    search_fields = ["unit__name", "request", "reply"]
+    list_select_related = ["plan", "unit", "target"]
 
 
 # The schedule (django-celery-beat's PeriodicTask admin), for bureau staff: each task named in Chinese.
@@ -24,6 +33,7 @@ TASK_LABELS = {
     "reports.tasks.send_monthly_overdue": _("逾期催报"),
     "reports.tasks.send_monthly_summary": _("月度进展汇总"),
     "reports.tasks.send_quarterly_report": _("季度调度报告"),
+    "reports.tasks.issue_urging_notices": _("督办通知（催办单、督办单）"),
     "reports.tasks.sweep_pending_reminders": _("补发滞留邮件"),
     "reports.tasks.deliver_reminder": _("发送一封提醒邮件（由上述任务调用）"),
 }

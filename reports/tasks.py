@@ -12,6 +12,7 @@ from kombu.exceptions import OperationalError
 
 from reports.models import ReminderMessage
 from reports.reminders import delivery as reminders
+from reports.supervision import ladder
 from tasks.reporting import local_today
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,15 @@ FAN_OUT_TASKS = {
     Kind.MONTHLY_SUMMARY: send_monthly_summary,
     Kind.QUARTERLY: send_quarterly_report,
 }
+
+
+@shared_task
+def issue_urging_notices():
+    """The urging ladder's daily run (reports/supervision/ladder.py): issue the 催办单 and 督办单 due
+    today, then queue their emails; a second run issues and queues nothing."""
+    issued, message_ids = ladder.run(local_today())
+    enqueue_delivery(message_ids)
+    return {"issued": [notice.number for notice in issued], "messages": len(message_ids)}
 
 
 @shared_task(bind=True, acks_late=True)

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from api.models import ApiToken
-from reports.models import ReminderMessage
+from reports.instructions import workflow as instructions
+from reports.models import ReminderMessage, UrgingNotice
 from targets.models import Target, TargetStanding, TargetValue, TaskStanding
 from tasks.models import EvidenceFile, MonthlyReport, ProgressReport, Section
 from tasks.reporting import tasks_for_unit
@@ -155,6 +156,32 @@ MATRIX = {
                               roles(liaisons=CLOSED, leader=CLOSED, staff=METHOD)),
     "reminders:send": STAFF_ACTION,
     "reminders:resend": STAFF_ACTION,
+    # urging notices (市经信局's 催办单): its liaison signs and replies, staff close and escalate
+    "supervision:list": READERS_PAGE,
+    "supervision:detail": REPORT_READ,
+    "supervision:sign": action(roles(other=CLOSED, own=METHOD, leader=CLOSED, staff=CLOSED),
+                               roles(other=HIDDEN, own=ACCEPTED, leader=FORBIDDEN, staff=FORBIDDEN)),
+    "supervision:reply": action(roles(other=CLOSED, own=METHOD, leader=CLOSED, staff=CLOSED),
+                                roles(other=HIDDEN, own=ACCEPTED, leader=FORBIDDEN, staff=FORBIDDEN)),
+    "supervision:close": action(roles(liaisons=CLOSED, leader=CLOSED, staff=METHOD),
+                                roles(other=HIDDEN, own=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED)),
+    "supervision:escalate": action(roles(liaisons=CLOSED, leader=CLOSED, staff=METHOD),
+                                   roles(other=HIDDEN, own=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED)),
+    # leaders' instructions (a leader's, on the sweep's task, assigned to 市经信局): its liaison replies,
+    # staff or that leader close it
+    "instructions:list": READERS_PAGE,
+    "instructions:new": rule(roles(liaisons=FORBIDDEN, leader=OK, staff=OK),
+                             roles(liaisons=FORBIDDEN, leader=ACCEPTED, staff=ACCEPTED)),
+    "instructions:detail": REPORT_READ,
+    "instructions:reply": action(roles(other=CLOSED, own=METHOD, leader=CLOSED, staff=CLOSED),
+                                 roles(other=HIDDEN, own=ACCEPTED, leader=FORBIDDEN, staff=FORBIDDEN)),
+    "instructions:close": action(roles(liaisons=CLOSED, leader=METHOD, staff=METHOD),
+                                 roles(other=HIDDEN, own=FORBIDDEN, leader=ACCEPTED, staff=ACCEPTED)),
+    # the assessment (考核评比): a liaison reads its own unit's score only; staff set the rules
+    "assessment:ranking": PUBLIC_READ,
+    "assessment:unit": REPORT_READ,
+    "assessment:rules": rule(roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=OK),
+                             roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED)),
     # the read-only API and its tokens
     **{f"api:{name}-{kind}": API_READ for name in ("plan", "section", "task", "target", "target-standing",
                                                     "task-standing", "unit") for kind in ("list", "detail")},
@@ -164,6 +191,8 @@ MATRIX = {
     "api:target-value-detail": API_ABSENT,
     "api:coordination-list": API_READ,
     "api:coordination-detail": API_ABSENT,
+    "api:notice-list": API_READ,
+    "api:notice-detail": API_REPORT,
     "api:screen": API_READ,
     "api:schema": API_READ,
     "api:docs": API_READ,
@@ -171,6 +200,13 @@ MATRIX = {
                        roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED)),
     "api:token_revoke": action(roles(liaisons=CLOSED, leader=CLOSED, staff=METHOD),
                                roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED | HIDDEN)),
+    # Plan authoring (targets/views/plans.py), swept on the published 2023 plan: its publish page redirects.
+    "plans:list": STAFF_PAGE,
+    "plans:detail": STAFF_PAGE,
+    **dict.fromkeys(["plans:copy", "plans:edit", "plans:task", "plans:target"], rule(
+        roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=OK), roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED))),
+    "plans:publish": rule(roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=REDIRECT),
+                          roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED)),
 }
 
 
@@ -208,6 +244,12 @@ class SweepFixture(PersonasTestCase):
             kind=ReminderMessage.Kind.MONTHLY_REMINDER, period="2023-06", recipient="jxj@example.gov.cn",
             user=cls.jxj_liaison, unit=cls.jxj, status=ReminderMessage.Status.FAILED,
         )
+        cls.notice = UrgingNotice.objects.create(
+            plan=cls.plan, kind=UrgingNotice.Kind.URGE, serial=1, cause=UrgingNotice.Cause.OVERDUE, unit=cls.jxj,
+            month=5, request="请于2023年6月9日前完成报送。", issued_on="2023-06-06", deadline="2023-06-09",
+        )
+        cls.instruction = instructions.write(cls.leader, "task", cls.task, [cls.jxj], "请加快推进。",
+                                             "2023-06-05", cls.leader)
         cls.users = {OUTSIDER: cls.outsider, OTHER: cls.hongshan_liaison, OWN: cls.jxj_liaison,
                      LEADER: cls.leader, STAFF: cls.staff}
 
@@ -221,13 +263,16 @@ class SweepFixture(PersonasTestCase):
         pk_of = {
             "reporting:evidence": self.evidence.pk, "reporting:delete_evidence": self.evidence.pk,
             "targets:detail": self.target.pk, "targets:year_start": self.target.pk, "reminders:resend": self.reminder.pk,
+            **{f"supervision:{step}": self.notice.pk for step in ("detail", "sign", "reply", "close", "escalate")},
+            "api:notice-detail": self.notice.pk,
+            **{f"instructions:{step}": self.instruction.pk for step in ("detail", "reply", "close")},
             "account_deactivate": self.jxj_liaison.pk, "account_activate": self.jxj_liaison.pk,
             "account_reset_password": self.jxj_liaison.pk, "account_otp_code": self.staff.pk,
             **self.api_pks(),
         }
         values = {
             "pk": pk_of.get(name, self.report.pk), "task_number": self.task.number, "number": self.task.number,
-            "code": "jxj", "month": 6, "year": 2023, "quarter": 1, "week": "2023-W20",
+            "code": "jxj", "plan_code": self.plan.code, "target_code": self.target.code, "month": 6, "year": 2023, "quarter": 1, "week": "2023-W20",
         }
         missing = [p for p in params if p not in values]
         self.assertEqual(missing, [], f"{name}: tell the sweep which object to use for {missing}")

@@ -94,7 +94,7 @@ class EmailContentTests(EmailDataTestCase):
         self.assertEqual(sorted(attachments), ["季度调度报告-2023Q2.xlsx", "季度调度通报-2023Q2.docx"])
         sheets = load_workbook(BytesIO(attachments["季度调度报告-2023Q2.xlsx"]), read_only=True).sheetnames
         self.assertGreaterEqual(len(sheets), 5)
-        for name in ("总体情况", "指标完成情况", "重点任务进展", "需市级协调事项", "报送情况"):
+        for name in ("总体情况", "指标完成情况", "重点任务进展", "需市级协调事项", "报送情况", "领导批示落实情况", "督办通知", "考核评比"):
             self.assertIn(name, sheets)
         listed = f"1. 季度调度报告-2023Q2.xlsx（Excel 工作簿，共{len(sheets)}张工作表：{'、'.join(sheets)}）"
         self.assertIn(listed, text)

@@ -37,7 +37,7 @@ class BeatScheduleTests(PersonasTestCase):
         daily = {entry["task"]: entry["schedule"] for name, entry in schedule.items() if "每日" in name}
         self.assertEqual(set(daily), {f"reports.tasks.{name}" for name in (
             "send_weekly_bulletin", "send_monthly_notice", "send_monthly_reminder", "send_monthly_overdue",
-            "send_monthly_summary", "send_quarterly_report")})
+            "send_monthly_summary", "send_quarterly_report", "issue_urging_notices")})
         for task, crontab in daily.items():
             with self.subTest(task=task):
                 self.assertEqual((crontab.day_of_week, crontab.day_of_month), every_day)

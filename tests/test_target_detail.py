@@ -109,4 +109,5 @@ class TargetDetailQueryCountTest(PersonasTestCase):
     def test_it_uses_the_same_number_of_queries_for_more_data(self):
         target = Target.objects.get(plan=self.plan, code="T08")
         url = reverse("targets:detail", args=[target.pk])
-        dashboard_seed.assert_queries_constant_as_data_grows(self, url, 14)
+        # 15: the target's open leaders' instructions (reports/templatetags/instructions.py) are one query.
+        dashboard_seed.assert_queries_constant_as_data_grows(self, url, 15)

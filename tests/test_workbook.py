@@ -4,9 +4,13 @@ import datetime
 from decimal import Decimal
 from io import BytesIO
 
+import time_machine
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from reports.instructions import workflow as instructions
+from reports.models import LeaderInstruction, UrgingNotice
+from reports.supervision import workflow as notices
 from reports.workbook.build import STATUS_FILLS, build_quarterly_workbook, coordination_items
 from targets.models import Target, TargetValue
 from targets.standing_store import refresh_plan
@@ -14,7 +18,7 @@ from tasks.models import MonthlyReport, ProgressReport
 from tasks.reporting import reporting_units
 from tests.personas import PersonasTestCase
 
-SHEETS = ["总体情况", "指标完成情况", "重点任务进展", "需市级协调事项", "报送情况"]
+SHEETS = ["总体情况", "指标完成情况", "重点任务进展", "需市级协调事项", "报送情况", "领导批示落实情况", "督办通知", "考核评比"]
 
 
 def aware(year, month, day):
@@ -93,7 +97,7 @@ class QuarterlyWorkbookTests(PersonasTestCase):
         content = build_quarterly_workbook(self.plan, quarter, today=self.today)
         return load_workbook(BytesIO(content))
 
-    def test_it_has_the_five_sheets_laid_out_for_printing(self):
+    def test_it_has_the_seven_sheets_laid_out_for_printing(self):
         wb = self.open(2)
         self.assertEqual(wb.sheetnames, SHEETS)
         for ws in wb.worksheets:
@@ -245,3 +249,76 @@ class QuarterlyWorkbookTests(PersonasTestCase):
     def test_it_rejects_a_quarter_outside_1_to_4(self):
         with self.assertRaises(ValueError):
             build_quarterly_workbook(self.plan, 5)
+
+
+class SupervisionSheetsTests(PersonasTestCase):
+    """The sheets 领导批示落实情况 and 督办通知: the quarter's, and those still open from before."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        task7, t08 = cls.plan.tasks.get(number=7), Target.objects.get(plan=cls.plan, code="T08")
+        cls.leader.first_name = "王市长"
+        cls.leader.save()
+        may = instructions.write(cls.leader, "task", task7, [cls.jxj, cls.hongshan], "请加快推进数字经济。",
+                                 datetime.date(2023, 5, 10), cls.leader)
+        assignment = may.assignments.get(unit=cls.jxj)
+        with time_machine.travel(aware(2023, 5, 20), tick=False):
+            instructions.reply(assignment, cls.jxj_liaison, "已制定工作方案。", 1)
+        with time_machine.travel(aware(2023, 6, 2), tick=False):
+            instructions.reply(assignment, cls.jxj_liaison, "方案已印发。", 2)
+        instructions.write(cls.leader, "target", t08, [cls.kjj], "高企培育要抓早。", datetime.date(2023, 3, 1), cls.staff)
+        done = instructions.write(cls.leader, "task", task7, [cls.jxj], "一季度的已办结批示。",
+                                  datetime.date(2023, 2, 1), cls.staff)
+        instructions.close(done, cls.staff, "已落实", 1)
+        Kind, Cause = UrgingNotice.Kind, UrgingNotice.Cause
+        cls.urge, _created, _ids = notices.issue(cls.plan, Kind.URGE, cls.jxj, Cause.OVERDUE, month=5, request="补报",
+                                                 issued_on=datetime.date(2023, 6, 6), deadline=datetime.date(2023, 6, 9))
+        with time_machine.travel(aware(2023, 6, 7), tick=False):
+            notices.sign_for(cls.urge, cls.jxj_liaison)
+        closed, _created, _ids = notices.issue(cls.plan, Kind.URGE, cls.hongshan, Cause.OVERDUE, month=2,
+                                               request="补报", issued_on=datetime.date(2023, 3, 7),
+                                               deadline=datetime.date(2023, 3, 10))
+        notices.close(closed, cls.staff, "已补报")
+        notices.issue(cls.plan, Kind.SUPERVISE, cls.kjj, Cause.SERIOUSLY_BEHIND, month=3, target=t08, request="说明原因",
+                      issued_on=datetime.date(2023, 4, 4), deadline=datetime.date(2023, 4, 7))
+
+    def sheet(self, name, first_title="序号"):
+        wb = load_workbook(BytesIO(build_quarterly_workbook(self.plan, 2, today=datetime.date(2023, 7, 3))))
+        ws = wb[name]
+        return ws, rows_by_first_cell(ws, header_row_of(ws, first_title))
+
+    def test_it_lists_the_quarters_instructions_and_those_still_open(self):
+        ws, rows = self.sheet("领导批示落实情况")
+        self.assertEqual(sorted(rows), [1, 2])  # the one closed in the first quarter is not carried
+        self.assertEqual(rows[1][1:], [datetime.datetime(2023, 3, 1), "王市长", "指标 T08 高新技术企业数", "高企培育要抓早。",
+                                       "市科技局", "待办", "—"])
+        self.assertEqual(rows[2][1:], [datetime.datetime(2023, 5, 10), "王市长", "任务7 " + self.plan.tasks.get(number=7).title,
+                                       "请加快推进数字经济。", "市经信局、洪山区人民政府", "办理中",
+                                       "市经信局（2023-06-02）：方案已印发。"])
+        self.assertEqual(ws.cell(row=header_row_of(ws, "序号") + 1, column=2).number_format, "yyyy-mm-dd")
+
+    def test_it_lists_the_quarters_notices_and_those_still_open(self):
+        _ws, rows = self.sheet("督办通知")
+        self.assertEqual(sorted(rows), [1, 2])  # the 催办单 of March, closed, is not carried
+        self.assertEqual(rows[1][1:], ["督办〔2023〕第1号", "督办单", "市科技局", "指标 T08 高新技术企业数（连续两个月严重滞后）",
+                                       datetime.datetime(2023, 4, 4), datetime.datetime(2023, 4, 7), "待签收",
+                                       "—", "—", "—"])
+        self.assertEqual(rows[2][1:], ["催办〔2023〕第1号", "催办单", "市经信局", "5月工作进展（逾期未报送）",
+                                       datetime.datetime(2023, 6, 6), datetime.datetime(2023, 6, 9), "已签收",
+                                       datetime.datetime(2023, 6, 7), "—", "—"])
+
+    def test_a_later_quarter_carries_the_open_ones_and_an_empty_one_says_so(self):
+        def q4():
+            return load_workbook(BytesIO(build_quarterly_workbook(self.plan, 4, today=datetime.date(2024, 1, 2))))
+
+        wb = q4()
+        self.assertEqual([c.value for c in wb["督办通知"]["B"]][4:], ["督办〔2023〕第1号", "催办〔2023〕第1号"])
+        self.assertEqual([c.value for c in wb["领导批示落实情况"]["E"]][4:], ["高企培育要抓早。", "请加快推进数字经济。"])
+        for notice in UrgingNotice.objects.open():
+            notices.close(notice, self.staff, "已办结")
+        for instruction in LeaderInstruction.objects.open():
+            instructions.close(instruction, self.staff, "", instruction.version)
+        wb = q4()
+        self.assertEqual([c.value for c in wb["督办通知"]["E"]][4:], ["本季度没有督办通知。"])
+        self.assertEqual([c.value for c in wb["领导批示落实情况"]["E"]][4:], ["本季度没有领导批示。"])

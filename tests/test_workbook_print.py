@@ -41,7 +41,8 @@ class WorkbookPrintTests(TestCase):
         pdf = print_to_pdf(build_quarterly_workbook(self.plan, 3), ".xlsx")
         text = pdf_text(pdf)
         self.assert_prints_legibly(pdf, text)
-        for sheet_text in ("总体情况", "指标完成情况", "重点任务进展", "需市级协调事项", "报送情况"):
+        for sheet_text in ("总体情况", "指标完成情况", "重点任务进展", "需市级协调事项", "报送情况", "领导批示落实情况",
+                           "督办通知", "考核评比"):
             self.assertIn(sheet_text, text)
         # The figures themselves: a target, its unit printed once beside it, a district, a narrative.
         self.assertIn("高新技术企业数", text)

@@ -290,12 +290,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=10),
         "description": "每季度结束后的第一个工作日发送季度调度报告，附季度工作簿。",
     },
+    "督办通知（每日10:30检查逾期与严重滞后）": {
+        "task": "reports.tasks.issue_urging_notices",
+        "schedule": crontab(minute=30, hour=10),
+        "description": "工作日检查：报送逾期的单位印发催办单；催办后仍逾期若干个工作日，或所报指标连续两个月严重滞后的，"
+        "印发督办单并抄送领导。每份通知只印发、只发送一次。",
+    },
     "补发滞留邮件（每5分钟）": {
         "task": "reports.tasks.sweep_pending_reminders",
         "schedule": datetime.timedelta(seconds=env_int("REMINDER_SWEEP_EVERY_SECONDS", 300, minimum=1)),
         "description": "补发因消息队列中断而未发出的邮件，以及发送进程中断后滞留在“发送中”的邮件。",
     },
 }
+# The urging ladder (reports/supervision/ladder.py): a 催办单 still overdue this many working days
+# after it was issued becomes a 督办单; each notice's 办理期限 is as many working days after its issue.
+SUPERVISION_ESCALATE_AFTER_WORKING_DAYS = env_int("SUPERVISION_ESCALATE_AFTER_WORKING_DAYS", 3, minimum=1, maximum=30)
 # Reminder delivery: a failed SMTP send is retried REMINDER_MAX_RETRIES times, waiting
 # REMINDER_RETRY_BASE_SECONDS × 2^n (at most 10 minutes) between tries, then shown as failed.
 REMINDER_MAX_RETRIES = env_int("REMINDER_MAX_RETRIES", 4, minimum=0, maximum=10)

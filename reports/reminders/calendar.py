@@ -39,8 +39,9 @@ PERIODIC_KINDS = [
     Kind.QUARTERLY,
 ]
 #: Every kind the delivery path sends, claims, retries, sweeps and resends: the periodic ones
-#: and the "returned" notice, recorded by the review workflow with the report and version as its period.
-DELIVERED_KINDS = [*PERIODIC_KINDS, Kind.RETURNED]
+#: the "returned" notice, recorded by the review workflow with the report and version as its period, and
+#: the urging notices (催办单/督办单, reports/supervision/), the notice as their period.
+DELIVERED_KINDS = [*PERIODIC_KINDS, Kind.RETURNED, Kind.URGING_NOTICE]
 MONTHLY_KINDS = [Kind.MONTHLY_NOTICE, Kind.MONTHLY_REMINDER, Kind.MONTHLY_OVERDUE, Kind.MONTHLY_SUMMARY]
 
 #: A daily run missed (beat or broker down that morning) is made up on the next working days,

@@ -96,6 +96,7 @@ from reports.reminders.recipients import (  # noqa: F401  (who gets what is part
     units_not_submitted,
     units_without_address,
 )
+from reports.supervision.messages import compose_notice
 from tasks.reporting import reporting_units  # noqa: F401
 
 logger = logging.getLogger(__name__)
@@ -232,6 +233,8 @@ def _send_claimed(row, composer, final_attempt):
     try:
         if row.kind == Kind.RETURNED:
             email = compose_returned(row)
+        elif row.kind == Kind.URGING_NOTICE:
+            email = compose_notice(row)
         elif composer is None:  # one message: through this module's compose(), the seam tests patch
             email = compose(row.kind, parse_period(row.kind, row.period), recipient_of(row))
         else:

@@ -1,6 +1,6 @@
 """The quarterly coordination workbook (季度调度报告) for the plan's 每季市级协调 meeting.
 
-Five sheets, laid out to be printed and handed round (A4 landscape, fit to width, header rows
+Eight sheets, laid out to be printed and handed round (A4 landscape, fit to width, header rows
 repeated on every page):
 
 1. 总体情况 — headline figures and every target at the quarter end, grouped by goal group or
@@ -8,7 +8,11 @@ repeated on every page):
 2. 指标完成情况 — one row per target with its value at the end of each month so far;
 3. 重点任务进展 — one row per task and assigned unit (groups expanded to their members);
 4. 需市级协调事项 — the items flagged for city-level coordination in the quarter;
-5. 报送情况 — units × months of the quarter and each unit's on-time rate.
+5. 报送情况 — units × months of the quarter and each unit's on-time rate;
+6. 领导批示落实情况 — the leaders' instructions of the quarter and those still open, with the
+   units assigned, the status and the latest reply;
+7. 督办通知 — the urging notices (催办单, 督办单) of the quarter and those still open;
+8. 考核评比 — every reporting unit's score for the quarter, ranked, with its largest deductions.
 
 Figures come from the stored standings (targets/standing_queries.py, approved values only) and the reporting
 states from `tasks.reporting`: the same numbers and words the dashboard shows. Every cell is
@@ -29,8 +33,10 @@ from reports.workbook.figures import (  # noqa: F401  (part of this module's API
     coordination_items,
     quarter_months,
 )
+from reports.workbook.sheets.assessment import assessment_sheet
 from reports.workbook.sheets.overview import overview_sheet
 from reports.workbook.sheets.submissions import submission_sheet
+from reports.workbook.sheets.supervision import instructions_sheet, notices_sheet
 from reports.workbook.sheets.targets import targets_sheet
 from reports.workbook.sheets.tasks import coordination_sheet, tasks_sheet
 from reports.workbook.styles import (  # noqa: F401  (part of this module's API)
@@ -63,6 +69,9 @@ def build_quarterly_workbook(plan, quarter, today=None):
     tasks_sheet(wb, data, heading)
     coordination_sheet(wb, data, heading)
     submission_sheet(wb, data, heading)
+    instructions_sheet(wb, data, heading)
+    notices_sheet(wb, data, heading)
+    assessment_sheet(wb, data, heading)
     wb.properties.title = excel_safe(heading)  # the plan's title, editable in the admin
     wb.properties.creator = _("武汉市科学技术局")
     return workbook_bytes(wb)

@@ -1,8 +1,12 @@
 """What the quarterly workbook is about: the quarter's months, its 需市级协调 items and
 `QuarterData`, everything the sheets show, read with a fixed number of queries."""
 
-from django.db.models import Prefetch
+import calendar
+import datetime
 
+from django.db.models import Prefetch, Q
+
+from reports.models import LeaderInstruction, UrgingNotice
 from targets.progress import count_by_status
 from targets.standing_queries import stored_standings_of
 from tasks.models import MonthlyReport, ProgressReport, TaskAssignment
@@ -41,6 +45,36 @@ def coordination_items(plan, months):
     )
 
 
+
+def quarter_dates(plan, months):
+    """(first day, last day) of `months` in the plan's year."""
+    last = months[-1]
+    return datetime.date(plan.year, months[0], 1), datetime.date(plan.year, last, calendar.monthrange(plan.year, last)[1])
+
+
+def quarter_instructions(plan, months):
+    """The leaders' instructions given in the quarter and those still open (carried from earlier
+    quarters until closed), oldest first, with their item, leader and units' replies loaded."""
+    first, last = quarter_dates(plan, months)
+    return list(
+        LeaderInstruction.objects.filter(plan=plan)
+        .filter(Q(instructed_on__range=(first, last)) | ~Q(status=LeaderInstruction.Status.DONE))
+        .select_related("leader", "task", "target", "matter__report__unit", "matter__task", "notice__plan")
+        .prefetch_related("assignments__unit")
+        .order_by("instructed_on", "pk")
+    )
+
+
+def quarter_notices(plan, months):
+    """The urging notices issued in the quarter and those still open, by issue date and number."""
+    first, last = quarter_dates(plan, months)
+    return list(
+        UrgingNotice.objects.filter(plan=plan)
+        .filter(Q(issued_on__range=(first, last)) | Q(status__in=UrgingNotice.OPEN_STATUSES))
+        .select_related("plan", "unit", "target")
+        .order_by("issued_on", "kind", "serial")
+    )
+
 def _target_queryset(plan):
     return (
         plan.targets.select_related("goal_section", "reporting_unit")
@@ -57,7 +91,7 @@ def _target_queryset(plan):
 
 
 class QuarterData:
-    """Everything the five sheets need, read with a fixed number of queries."""
+    """Everything the seven sheets need, read with a fixed number of queries."""
 
     def __init__(self, plan, quarter, today=None):
         self.plan = plan
@@ -74,6 +108,8 @@ class QuarterData:
             (r.unit_id, r.month): r
             for r in MonthlyReport.objects.filter(plan=plan, month__in=self.months)
         }
+        self.instructions = quarter_instructions(plan, self.months)
+        self.notices = quarter_notices(plan, self.months)
 
     def on_time(self, unit):
         """(months on time, months due) of the quarter for `unit`."""

@@ -1,1 +1,1 @@
-"""The five sheets of the quarterly workbook (see reports/workbook/build.py), each from `QuarterData`."""
+"""The seven sheets of the quarterly workbook (see reports/workbook/build.py), each from `QuarterData`."""

@@ -19,7 +19,8 @@ class ExportReportCommandTests(PersonasTestCase):
         call_command("export_report", "--quarter", "2023Q2", "--output", str(output), stdout=out)
         self.assertIn("已写入", out.getvalue())
         wb = load_workbook(output)
-        self.assertEqual(wb.sheetnames, ["总体情况", "指标完成情况", "重点任务进展", "需市级协调事项", "报送情况"])
+        self.assertEqual(wb.sheetnames, ["总体情况", "指标完成情况", "重点任务进展", "需市级协调事项", "报送情况", "领导批示落实情况", "督办通知",
+                                         "考核评比"])
         self.assertIn("2023年第二季度", wb["总体情况"]["A1"].value)
         self.assertTrue(AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, object_repr="report.xlsx").exists())
 

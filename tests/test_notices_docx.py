@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import tempfile
 import unittest
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
@@ -125,6 +126,17 @@ class NoticeDocumentTests(EmailDataTestCase):
                          ("6月", "4月、6月", "4月、5月、6月"))
         ranking = cells(table_after(document, "六、按时报送排名"))
         self.assertEqual(ranking[1:3], [["1", "市科技局", "2", "3", "66.7%"], ["2", "市经信局", "1", "3", "33.3%"]])
+        # 七、考核评比: every reporting unit once, ranked, its total the sum of its five components (the
+        # scores themselves are worked out by hand in tests/test_assessment.py).
+        scores = cells(table_after(document, "七、考核评比"))
+        self.assertEqual(scores[0], ["名次", "单位", "总分", "及时性", "完整性", "质量", "进展", "督办"])
+        self.assertEqual(len(scores), 1 + 43)
+        self.assertEqual(len({row[1] for row in scores[1:]}), 43)
+        for row in scores[1:]:
+            self.assertEqual(Decimal(row[2]), sum(Decimal(points) for points in row[3:]), row)
+        totals = [Decimal(row[2]) for row in scores[1:]]
+        self.assertEqual(totals, sorted(totals, reverse=True))
+        self.assertEqual(scores[1][0], "1")
         event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT, user=self.leader)
         self.assertEqual(event.changes, {"notice": "2023Q2"})
 

@@ -1,7 +1,10 @@
 """What both 通报 print alike: the status counts as a sentence, the tables of targets behind and of
-late units, the ranking of units by on-time reporting (from reports/reminders/bulletins.py)."""
+late units, the ranking of units by on-time reporting (from reports/reminders/bulletins.py), and the
+quarter's assessment (考核评比)."""
 
 from django.utils.translation import gettext as _
+
+from reports.assessment.scores import Component
 
 
 def status_sentence(context):
@@ -34,6 +37,15 @@ def ranking_table(notice, ranking):
         [row.rank, row.unit.name, row.on_time, row.due, rate_text(row.rate)] for row in ranking if row.due
     ]
     return notice.table(header, rows, [14, 58, 28, 28, 28], _("尚无到期的报送。"))
+
+
+def assessment_table(notice, scores):
+    """The quarter's 考核评比 (reports/assessment/rules.py): rank, unit, total and the five components."""
+    header = [_("名次"), _("单位"), _("总分"), _("及时性"), _("完整性"), _("质量"), _("进展"), _("督办")]
+    rows = [
+        [score.rank, score.unit.name, score.total, *(score.points(c) for c in Component)] for score in scores
+    ]
+    return notice.table(header, rows, [12, 45, 14, 17, 17, 17, 17, 17], _("尚无可评比的单位。"))
 
 
 def total_sentence(context):

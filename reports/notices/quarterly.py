@@ -1,12 +1,12 @@
 """The quarterly coordination summary as a Word 通报 (武科技协〔2023〕第3期), from the quarterly email's
 context: the headline figures, targets and tasks behind, the matters for city-level coordination,
-the units late and the ranking of units by on-time reporting."""
+the units late, the ranking of units by on-time reporting and the quarter's assessment (考核评比)."""
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from reports.notices.layout import Notice, chinese_date
-from reports.notices.parts import behind_table, ranking_table, status_sentence, total_sentence
+from reports.notices.parts import assessment_table, behind_table, ranking_table, status_sentence, total_sentence
 from reports.reminders.bulletins import quarterly_context
 from tasks.calendar import local_today
 
@@ -73,6 +73,10 @@ def quarterly_notice(plan, period, context=None, today=None):
 
         notice.heading(_("六、按时报送排名"))
         ranking_table(notice, context["ranking"])
+
+        notice.heading(_("七、考核评比"))
+        notice.body(_("按“考核评比”规则（报送及时性、完整性、质量，工作进展，督办落实）计算本季度各单位得分，同分并列。"))
+        assessment_table(notice, context["assessment"])
 
         day = today or local_today()
         notice.body(_("数据为%(today)s生成时的最新数据，指标数值为已审核数。") % {"today": chinese_date(day)})

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from reports.models import ReminderMessage
+from reports.assessment.rules import score_units
+from reports.models import AssessmentRules, ReminderMessage
 from reports.reminders.calendar import CATCH_UP_DAYS, month_period, send_date
 from reports.reminders.recipients import reports_by_unit
 from reports.workbook import build as workbook
@@ -327,6 +328,8 @@ def quarterly_context(plan, period, today=None):
         "ranking": ranking,
         "on_time_total": total_rate(ranking),
         "late_units": [row for row in ranking if row.due and row.on_time < row.due],
+        # The quarter's 考核评比, as its page and the workbook's sheet rank it (reports/assessment/).
+        "assessment": score_units(plan, period.months, AssessmentRules.current(), today)[0],
         "end_month": end_month,
         "as_of": today,
         "period_in_plan": period_in_plan(plan, period),

@@ -40,8 +40,7 @@ from targets.expected_path import (
 )
 from targets.forecast import forecast_for, recent_trend_projection
 from targets.forecast_figures import Forecast
-from targets.models import StandingFigures, Status, Target, TargetValue
-
+from targets.models import StandingFigures, Status, Target
 
 # Order used in summaries and charts: good news first.
 STATUS_ORDER = [
@@ -96,31 +95,6 @@ class Standing(StandingFigures):
     judged_by_trend: bool = False  # a stock without a year-start figure
 
 
-
-def approved_values_by_target(targets, month):
-    """{target_id: {month: value}} of approved values of each target's reporting unit up to `month`.
-
-    One query, whatever the number of targets and months. Values of months in which a target is
-    not due (a quarterly figure put in a May report) are left out.
-    """
-    targets = list(targets)
-    by_target = {t.pk: {} for t in targets}
-    target_by_id = {t.pk: t for t in targets}
-    rows = (
-        TargetValue.objects.approved()
-        .filter(target_id__in=by_target.keys(), month__lte=month)
-        # No ORDER BY: the rows go into dicts, and TargetValue's default ordering would join
-        # target, plan and unit only to sort (the slowest part of this query on large plans).
-        .order_by()
-        .values_list("target_id", "unit_id", "month", "value")
-    )
-    for target_id, unit_id, value_month, value in rows:
-        target = target_by_id[target_id]
-        if unit_id == target.reporting_unit_id and target.is_due_in(value_month):
-            by_target[target_id][value_month] = value
-    return by_target
-
-
 def latest_value(monthly_values):
     """(month, value) of the latest of approved {month: value}; (None, None) when there is none."""
     value_month = max(monthly_values) if monthly_values else None
@@ -153,13 +127,6 @@ def standing_for(target, month, monthly_values):
         missing_due_period=due_month is not None and (value_month or 0) < due_month,
         judged_by_trend=is_stock_without_year_start(target),
     )
-
-
-def standings(targets, month):
-    """Standings of many targets at `month`, in the order given, with one query for the values."""
-    targets = list(targets)
-    values = approved_values_by_target(targets, month)
-    return [standing_for(t, month, values[t.pk]) for t in targets]
 
 
 def count_by_status(standing_list):

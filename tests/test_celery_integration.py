@@ -18,20 +18,23 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
-from django.test import TransactionTestCase
+from django.test import TransactionTestCase, override_settings
 
 from reports.models import ReminderMessage
 from tests.redis_support import configured_redis_url, unavailable_reason
 from tests.reminders_support import smtp_server, text_of
 from units.accounts import create_account
 from units.models import Membership, Unit
+from wuhan_plan.celery import app
 
 TEST_REDIS_URL = configured_redis_url()
 WAIT_SECONDS = 90
@@ -49,6 +52,31 @@ def database_url(settings_dict):
     host = settings_dict.get("HOST") or "127.0.0.1"
     port = settings_dict.get("PORT") or "5432"
     return f"postgres://{credentials}{host}:{port}/{quote(name, safe='')}"
+
+
+@contextmanager
+def this_process_on_the_test_broker():
+    """/healthz in this process asks the broker and the workers the worker subprocess uses.
+
+    .ci/run sets CELERY_BROKER_URL to TEST_REDIS_URL, so there is nothing to change; run with
+    TEST_REDIS_URL alone, the settings (and the Celery app, which read them at its first use)
+    still name the default broker, and the app's connection pool is made again for the test one."""
+    if settings.CELERY_BROKER_URL == TEST_REDIS_URL:
+        yield
+        return
+    options = {"socket_connect_timeout": 1, "socket_timeout": 2}
+    saved = {"broker_url": app.conf.broker_url, "broker_transport_options": app.conf.broker_transport_options}
+    app.conf.update(broker_url=TEST_REDIS_URL, broker_transport_options=options)
+    try:
+        with override_settings(CELERY_BROKER_URL=TEST_REDIS_URL, CELERY_BROKER_TRANSPORT_OPTIONS=options), \
+                mock.patch.object(app, "_pool", None):
+            try:
+                yield
+            finally:
+                if app._pool is not None:
+                    app._pool.force_close_all()
+    finally:
+        app.conf.update(saved)
 
 
 @pytest.mark.integration
@@ -185,3 +213,19 @@ class CeleryWorkerAndBeatTests(TransactionTestCase):
         every few minutes, so count them in the worker's log)."""
         log = self.log_path.read_text(errors="replace")
         return len(re.findall(r"send_weekly_bulletin\[[0-9a-f-]+\] succeeded", log))
+
+    def healthz(self):
+        response = self.client.get("/healthz")
+        return response.status_code, response.json()
+
+    def test_healthz_answers_200_while_the_real_worker_runs_and_503_naming_it_once_stopped(self):
+        down = (503, {"status": "error", "checks": {"database": "ok", "broker": "ok", "worker": "error"}})
+        up = (200, {"status": "ok", "checks": {"database": "ok", "broker": "ok", "worker": "ok"}})
+        with this_process_on_the_test_broker(), smtp_server() as (port, _server):
+            # Before: no worker answers on this Redis database (else the 200 below would prove nothing).
+            self.assertEqual(self.healthz(), down, "another worker answers on TEST_REDIS_URL")
+            worker = self.start_worker(port, bulletin=False)
+            self.wait_for(lambda: self.healthz()[0] == 200, worker, "/healthz answering 200")
+            self.assertEqual(self.healthz(), up)
+            self.stop_worker(worker)
+            self.assertEqual(self.healthz(), down)

@@ -5,6 +5,8 @@
     .venv/bin/python tests/mutation/run.py --show NAME  # one mutant's diff
     MUTATION_DIR=var/mutation-upload .venv/bin/python tests/mutation/run.py \
         --module reports/upload/apply.py --test tests/test_upload.py   # another module, its own tests
+    .venv/bin/python tests/mutation/run.py --module units/access.py --max-children 1   # one of MODULES
+    .venv/bin/python tests/mutation/run.py --module M --test T 'units.access.x_role_of*'  # these mutants only
 
 mutmut reads its configuration from the directory it runs in and writes its mutants there, so
 the run happens in a copy of the project under var/mutation/ (the files git tracks or would
@@ -22,7 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKDIR = Path(os.environ.get("MUTATION_DIR", ROOT / "var" / "mutation"))
-MODULES = ["targets/progress.py", "targets/forecast.py", "targets/expected_path.py", "tasks/calendar.py"]
+MODULES = [
+    "targets/progress.py", "targets/forecast.py", "targets/expected_path.py", "tasks/calendar.py",
+    "units/access.py", "reports/reminders/delivery.py", "reports/upload/apply.py",
+]
 TESTS = [
     "tests/test_progress_rules.py",
     "tests/test_calendar.py",
@@ -31,6 +36,24 @@ TESTS = [
     "-k",
     "not RulesOnTheTargetListTest",
 ]
+# The rule modules whose tests need the database (several seconds a mutant): `--module M` alone
+# runs M against its own selection here rather than against TESTS.
+TESTS_OF = {
+    "units/access.py": [
+        "tests/test_access_rules.py", "tests/test_accounts_manage.py", "tests/test_accounts_hierarchy.py",
+        "tests/test_reporting_report.py",
+    ],
+    "reports/reminders/delivery.py": [
+        "tests/test_reminders_tasks.py", "tests/test_send_reminders.py", "tests/test_smtp_delivery.py",
+        "tests/test_reminders_concurrency.py", "tests/test_reminders_queries.py", "tests/test_reminders_views.py",
+        "tests/test_worker_recovery.py", "tests/test_quick_failures.py", "tests/test_returned_notice.py",
+        "tests/test_reminders_claim.py",
+    ],
+    "reports/upload/apply.py": [
+        "tests/test_upload.py", "tests/test_upload_columns.py", "tests/test_upload_duplicates.py",
+        "tests/test_upload_refusals.py",
+    ],
+}
 MUTMUT = Path(sys.executable).with_name("mutmut")
 
 SETUP_CFG = """\
@@ -93,13 +116,16 @@ def main():
     parser.add_argument("--max-children", type=int, default=2, help="mutants run at once (default 2)")
     parser.add_argument("--module", action="append", help="mutate this module instead of MODULES (repeatable)")
     parser.add_argument("--test", action="append", help="pytest argument instead of TESTS (repeatable)")
+    parser.add_argument("mutants", nargs="*", help="run only these mutants (names or fnmatch patterns)")
     options = parser.parse_args()
     if options.results:
         return mutmut("results")
     if options.show:
         return mutmut("show", options.show)
-    copy_tree(options.module or MODULES, options.test or TESTS)
-    code = mutmut("run", "--max-children", str(options.max_children))
+    modules = options.module or MODULES[:4]  # the database-free rules; the others one at a time
+    tests = options.test or sorted({test for module in modules for test in TESTS_OF.get(module, [])}) or TESTS
+    copy_tree(modules, tests)
+    code = mutmut("run", "--max-children", str(options.max_children), *options.mutants)
     mutmut("results")
     return code
 

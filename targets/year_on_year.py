@@ -1,5 +1,5 @@
-"""The overview's year-on-year table: the targets the shown plan shares (by target code) with earlier
-published plans, each year's latest approved value and completion, read from the stored standings.
+"""The overview's year-on-year table: the targets the shown plan shares (by target code) with the two
+published plans before it, each year's latest approved value and completion, from the stored standings.
 
 Each earlier year at December (its year-end: the December standing carries the latest approved
 value up to then, with its month), the shown year at the month viewed. One query, however many years
@@ -17,6 +17,7 @@ from targets.numbers import format_number
 from wuhan_plan.tables import Table
 
 YEAR_END = 12
+EARLIER_YEARS_SHOWN = 2  # the two years before the shown one: a table a leader reads, not an archive
 
 
 def value_text(standing):
@@ -41,7 +42,7 @@ def completion_text(standing):
 def shared_standings(plan, month, plans):
     """{code: {plan_id: standing}} of the targets `plan` shares with the earlier `plans`, in `plan`'s
     order, and the plans compared (oldest first); ({}, []) without an earlier plan."""
-    earlier = [p for p in plans if p.year < plan.year]
+    earlier = sorted((p for p in plans if p.year < plan.year), key=lambda p: p.year)[-EARLIER_YEARS_SHOWN:]
     if not earlier:
         return {}, []
     standings = (

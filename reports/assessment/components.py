@@ -31,8 +31,9 @@ Everything is read in a fixed number of queries whatever the number of units (sc
 """
 
 from decimal import Decimal
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,8 +44,21 @@ from tasks.models import MonthlyReport, TaskAssignment
 from tasks.reporting import SubmissionState, submission_state, was_on_time
 
 
+@lru_cache(maxsize=32)
+def _url_parts(viewname, script_prefix):
+    stand_in = 987654321
+    return tuple(reverse(viewname, args=[stand_in]).split(str(stand_in)))
+
+
+def link(viewname, number):
+    """reverse(viewname, args=[number]) for an integer argument, reversed once per view name: a plan's
+    assessment links each of a thousand events to its report, target, task or notice."""
+    before, after = _url_parts(viewname, get_script_prefix())
+    return f"{before}{int(number)}{after}"
+
+
 def _report_url(report):
-    return reverse("reporting:report", args=[report.pk]) if report is not None else ""
+    return link("reporting:report", report.pk) if report is not None else ""
 
 
 def _month_words(month):
@@ -142,7 +156,7 @@ def quality(data, unit, rules):
             day = timezone.localtime(row.history_date).date()
             score.events.append(Event(
                 _("%(month)s报送被退回（%(day)s）") % {"month": _month_words(month), "day": day.isoformat()},
-                Decimal(rules.return_points), reverse("reporting:history", args=[report.pk]),
+                Decimal(rules.return_points), link("reporting:history", report.pk),
             ))
         submitted = first_submitted_at(rows)
         if submitted is None:
@@ -156,7 +170,7 @@ def quality(data, unit, rules):
             score.events.append(Event(
                 _("%(month)s %(target)s 数值经审核人员更正") % {
                     "month": _month_words(month), "target": data.target_codes.get(row.target_id, "")},
-                Decimal(rules.correction_points), reverse("reporting:history", args=[report.pk]),
+                Decimal(rules.correction_points), link("reporting:history", report.pk),
             ))
     score.basis = _("退回%(returns)s次，审核更正%(corrections)s项。") % {"returns": returns, "corrections": corrections}
     return score
@@ -187,7 +201,7 @@ def progress(data, unit, rules):
         if credit is not None:
             counted["targets"] += 1
             items.append((Decimal(1), credit, f"{target.code} {target.name} {StandingStatus(status).label}",
-                          reverse("targets:detail", args=[target.pk])))
+                          link("targets:detail", target.pk)))
     for task, role in data.tasks_by_unit.get(unit.pk, []):
         status = data.task_standings.get(task.pk)
         credit = _credit(status, rules)
@@ -199,7 +213,7 @@ def progress(data, unit, rules):
         items.append((weight, credit, _("任务%(number)s %(title)s（%(role)s）%(status)s") % {
             "number": task.number, "title": task.title, "role": TaskAssignment.Role(role).label,
             "status": StandingStatus(status).label},
-            reverse("tasks:detail", args=[task.number]) + f"?plan={data.plan.code}&month={data.judged_month}"))
+            link("tasks:detail", task.number) + f"?plan={data.plan.code}&month={data.judged_month}"))
     total = sum((weight for weight, _credit_, _text, _url in items), Decimal(0))
     if not total:
         score.basis = _("%(month)s没有可评价的指标和任务。") % {"month": _month_words(data.judged_month)}
@@ -226,7 +240,7 @@ def notices(data, unit, rules):
     received = data.notices.get(unit.pk, [])
     late = 0
     for notice in received:
-        url = reverse("supervision:detail", args=[notice.pk])
+        url = link("supervision:detail", notice.pk)
         score.events.append(Event(_("%(number)s（%(cause)s）") % {
             "number": notice.number, "cause": notice.get_cause_display()}, Decimal(rules.supervision_points), url))
         if closed_on_time(notice, data.today) is False:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import entry, evidence, review
+from reporting.views import entry, evidence, review, suspect
 
 app_name = "reporting"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("review/", review.review, name="review"),
     path("review/approve/", review.approve, name="approve"),
     path("grid/", review.grid, name="grid"),
+    path("suspect/", suspect.suspect_list, name="suspect"),
     path("months/", review.months, name="months"),
     path("months/<int:month>/close/", review.close_month, name="close_month"),
     path("months/<int:month>/open/", review.reopen_month, name="open_reporting_month"),

@@ -126,6 +126,7 @@ MATRIX = {
     "reporting:approve": action(roles(liaisons=CLOSED, leader=CLOSED, staff=METHOD),
                               roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED | HIDDEN)),
     "reporting:grid": READERS_PAGE,
+    "reporting:suspect": READERS_PAGE,
     "reporting:months": STAFF_PAGE,
     "reporting:close_month": STAFF_ACTION,
     "reporting:open_reporting_month": STAFF_ACTION,

@@ -154,3 +154,62 @@ class EmailOnceTests(LadderTestCase):
         self.assertIn(f"/reports/supervision/{notice.pk}/", text)
         row = ReminderMessage.objects.get(kind=ReminderMessage.Kind.URGING_NOTICE)
         self.assertEqual((row.period, row.status), (f"notice-{notice.pk}", "sent"))
+
+
+class UnitLeaderCopyTests(LadderTestCase):
+    """A 督办单 is also copied to the unit's own leader contact (分管领导), when it has one."""
+
+    def set_leader_contact(self, name="王副局长", email="wang.fj@jxj.example.gov.cn"):
+        self.jxj.leader_name, self.jxj.leader_email = name, email
+        self.jxj.save(update_fields=["leader_name", "leader_email"])
+
+    def test_it_copies_the_escalation_to_the_unit_leader_once_when_the_task_runs_twice(self):
+        self.set_leader_contact()
+        with smtp_server() as (port, server), self.settings(**smtp_settings(port)), deliveries_run_here():
+            with time_machine.travel(at(2023, 6, 6, 10, 30), tick=False):
+                issue_urging_notices.apply().get()
+            with time_machine.travel(at(2023, 6, 9, 10, 30), tick=False):
+                first = issue_urging_notices.apply().get()
+                second = issue_urging_notices.apply().get()
+            messages = server.messages()
+        self.assertEqual(first, {"issued": ["督办〔2023〕第1号"], "messages": 3})
+        self.assertEqual(second, {"issued": [], "messages": 0})
+        to_unit_leader = [m for m in messages if m["To"] == "wang.fj@jxj.example.gov.cn"]
+        self.assertEqual(len(to_unit_leader), 1)  # the 催办单 of 6 June was not copied to the leader
+        [message] = to_unit_leader
+        self.assertEqual(message["Subject"].strip(), "【督办单】督办〔2023〕第1号：市经信局2023年5月工作进展逾期未报送")
+        text = text_of(message)
+        self.assertTrue(text.startswith("王副局长（市经信局）："), text[:40])
+        self.assertIn("抄送：以下督办单已发市经信局。", text)
+        self.assertIn("经催办（催办〔2023〕第1号）仍未报送", text)
+        self.assertEqual(sorted(m["To"] for m in messages),
+                         ["jxj@example.gov.cn", "jxj@example.gov.cn", "leader@example.gov.cn",
+                          "wang.fj@jxj.example.gov.cn"])
+
+    def test_it_copies_a_target_seriously_behind_to_the_unit_leader(self):
+        self.kjj.leader_name, self.kjj.leader_email = "赵副局长", "zhao@kjj.example.gov.cn"
+        self.kjj.save(update_fields=["leader_name", "leader_email"])
+        target = Target.objects.filter(plan=self.plan, reporting_unit=self.kjj).order_by("code").first()
+        TargetStanding.objects.filter(target=target, month__in=[4, 5]).update(status=TargetStatus.SERIOUSLY_BEHIND)
+        _issued, message_ids = run_on(2023, 6, 6)
+        recipients = set(ReminderMessage.objects.filter(pk__in=message_ids).values_list("recipient", flat=True))
+        self.assertIn("zhao@kjj.example.gov.cn", recipients)
+        self.assertNotIn("wang.fj@jxj.example.gov.cn", recipients)
+
+    def test_without_a_leader_contact_only_the_bureau_leaders_are_copied(self):
+        with smtp_server() as (port, server), self.settings(**smtp_settings(port)), deliveries_run_here():
+            with time_machine.travel(at(2023, 6, 6, 10, 30), tick=False):
+                issue_urging_notices.apply().get()
+            with time_machine.travel(at(2023, 6, 9, 10, 30), tick=False):
+                issue_urging_notices.apply().get()
+            supervise = [m for m in server.messages() if m["Subject"].strip().startswith("【督办单】")]
+        self.assertEqual(sorted(m["To"] for m in supervise), ["jxj@example.gov.cn", "leader@example.gov.cn"])
+        self.assertTrue(text_of([m for m in supervise if m["To"] == "leader@example.gov.cn"][0])
+                        .startswith("leader："))
+
+    def test_a_leader_contact_who_is_also_a_recipient_gets_one_email(self):
+        self.set_leader_contact(email="leader@example.gov.cn")  # the bureau leader's own address
+        run_on(2023, 6, 6)
+        [supervise], message_ids = run_on(2023, 6, 9)
+        recipients = list(ReminderMessage.objects.filter(pk__in=message_ids).values_list("recipient", flat=True))
+        self.assertEqual(sorted(recipients), ["jxj@example.gov.cn", "leader@example.gov.cn"])

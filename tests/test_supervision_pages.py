@@ -139,6 +139,22 @@ class StaffTests(NoticePagesTestCase):
         self.assertContains(self.client.get("/"), '<span class="notice-supervise">督办单 <strong>1</strong></span>',
                             html=True)
 
+    def test_the_supervise_notice_shows_who_it_was_copied_to(self):
+        self.jxj.leader_name, self.jxj.leader_email = "王副局长", "wang.fj@jxj.example.gov.cn"
+        self.jxj.save(update_fields=["leader_name", "leader_email"])
+        self.client.force_login(self.staff)
+        self.client.post(self.url("escalate"), {"version": 1})
+        supervise = UrgingNotice.objects.get(kind=Kind.SUPERVISE)
+        page = self.client.get(f"/reports/supervision/{supervise.pk}/")
+        self.assertContains(page, "<dt>抄送</dt>", html=True)
+        self.assertContains(page, "leader（领导） &lt;leader@example.gov.cn&gt; 待发送")
+        self.assertContains(page, "王副局长（单位分管领导） &lt;wang.fj@jxj.example.gov.cn&gt; 待发送")
+        self.client.force_login(self.jxj_liaison)
+        page = self.client.get(f"/reports/supervision/{supervise.pk}/")
+        self.assertContains(page, '<span class="notice-copy">王副局长（单位分管领导）</span>', html=True)
+        self.assertNotContains(page, "wang.fj@jxj.example.gov.cn")
+        self.assertNotContains(self.client.get(self.url()), "<dt>抄送</dt>", html=True)  # the 催办单 copies nobody
+
 
 class NoticeApiTests(NoticePagesTestCase):
     def test_a_token_reads_the_open_notices(self):

@@ -66,6 +66,20 @@ class UnitDetailTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
         rows = dashboard_seed.xlsx_rows(self.client.get(self.url("kjj"), {"export": "xlsx"}))
         self.assertIn("T08", [r[0] for r in rows])
 
+    def test_it_shows_the_units_leader_contact_and_its_email_only_to_staff(self):
+        self.jxj.leader_name, self.jxj.leader_email = "王副局长", "wang.fj@jxj.example.gov.cn"
+        self.jxj.save(update_fields=["leader_name", "leader_email"])
+        self.client.force_login(self.hongshan_liaison)
+        response = self.client.get(self.url("jxj"))
+        self.assertContains(response, '<div><dt>分管领导</dt><dd id="unit-leader">王副局长</dd></div>', html=True)
+        self.assertNotContains(response, "wang.fj@jxj.example.gov.cn")
+        self.client.force_login(self.staff)
+        self.assertContains(self.client.get(self.url("jxj")), "王副局长（<a href=\"mailto:wang.fj@jxj.example.gov.cn\">")
+
+    def test_a_unit_without_a_leader_contact_shows_no_such_line(self):
+        self.client.force_login(self.staff)
+        self.assertNotContains(self.client.get(self.url("jxj")), "分管领导")
+
     def test_it_returns_404_for_an_unknown_unit(self):
         self.client.force_login(self.leader)
         self.assertEqual(self.client.get(self.url("nope")).status_code, 404)

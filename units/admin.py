@@ -1,14 +1,38 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from units.models import AuditEvent, Membership, Unit
+from units.models import LEADER_EMAIL_INVALID, AuditEvent, Membership, Unit
+
+
+class UnitAdminForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = "__all__"
+        error_messages = {"leader_email": {"invalid": LEADER_EMAIL_INVALID}}
 
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "position"]
+    """Superusers edit units; bureau staff (units.accounts.BUREAU_STAFF_ADMIN_PERMISSIONS) only their
+    leader contact — the plan fixes every other field."""
+
+    form = UnitAdminForm
+    list_display = ["code", "name", "kind", "position", "leader_name"]
     list_filter = ["kind"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "leader_name"]
     filter_horizontal = ["members"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "kind", "position", "email", "members"]}),
+        (_("分管领导"), {"fields": ["leader_name", "leader_email"]}),
+    ]
+    LEADER_CONTACT_FIELDS = ("leader_name", "leader_email")
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return [name for _legend, options in self.fieldsets for name in options["fields"]
+                if name not in self.LEADER_CONTACT_FIELDS]
 
 
 @admin.register(Membership)

@@ -1,6 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from units.text import validate_plain_text
+
+LEADER_EMAIL_INVALID = _("请输入有效的邮箱地址，如 zhangsan@wuhan.gov.cn。")
 
 
 class Unit(models.Model):
@@ -17,6 +22,12 @@ class Unit(models.Model):
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     position = models.PositiveIntegerField(_("排序"), default=0)
     email = models.EmailField(_("单位邮箱"), blank=True)
+    # The unit's leader in charge (分管领导): copied on every 督办单 to the unit (reports/supervision/messages.py).
+    leader_name = models.CharField(_("分管领导"), max_length=50, blank=True, validators=[validate_plain_text])
+    leader_email = models.EmailField(
+        _("分管领导邮箱"), blank=True, help_text=_("督办单同时抄送此邮箱。"),
+        error_messages={"invalid": LEADER_EMAIL_INVALID},
+    )
     members = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -37,6 +48,12 @@ class Unit(models.Model):
     @property
     def is_group(self):
         return self.kind == self.Kind.GROUP
+
+    def clean(self):
+        super().clean()
+        self.leader_name = self.leader_name.strip()
+        if self.leader_email and not self.leader_name:
+            raise ValidationError({"leader_name": _("填写分管领导邮箱时，请一并填写分管领导姓名。")})
 
 
 class Membership(models.Model):

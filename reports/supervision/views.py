@@ -14,6 +14,7 @@ from reports.models import UrgingNotice
 from reports.supervision import access, ladder, workflow
 from reports.supervision.filtersets import NoticeFilterSet
 from reports.supervision.forms import CloseForm, ReplyForm, StepForm
+from reports.supervision.messages import copies_of
 from reports.supervision.tables import NoticeTable
 from reports.tasks import enqueue_delivery
 from tasks.reporting import local_today
@@ -47,6 +48,7 @@ def _page(request, notice, status=200, **forms):
         "notice": notice, **forms, "can_sign": access.can_sign(user, notice), "can_reply": access.can_reply(user, notice),
         "can_close": access.can_close(user, notice), "can_escalate": access.can_escalate(user, notice),
         "history": notice.history.select_related("history_user").order_by("-history_date", "-history_id"),
+        "copies": copies_of(notice),
     }
     return render(request, "supervision/detail.html", context, status=status)
 

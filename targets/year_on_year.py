@@ -50,6 +50,9 @@ def shared_standings(plan, month, plans):
         .filter(Q(plan=plan, month=month) | Q(plan__in=earlier, month=YEAR_END))
         .filter(target__code__in=Target.objects.filter(plan=plan).values("code"))
         .select_related("target")
+        # What the table shows of each: a leaner row to build (three years of a plan's targets).
+        .only("plan_id", "value", "value_month", "completion", "points",
+              "target__code", "target__name", "target__unit_of_measure", "target__position")
         .order_by()
     )
     by_code = {}

@@ -81,7 +81,7 @@ def stop(processes):
 
 
 def _stop_requested(signum, frame):
-    raise KeyboardInterrupt  # SIGTERM stops the demo as Ctrl-C does
+    raise KeyboardInterrupt  # SIGTERM (and SIGINT, however it was inherited) stop the demo as Ctrl-C does
 
 
 def start():
@@ -107,6 +107,8 @@ def start():
     )
     processes = [server, worker]
     signal.signal(signal.SIGTERM, _stop_requested)
+    # Ctrl-C, even when this script was started with SIGINT ignored (from a script, in the background).
+    signal.signal(signal.SIGINT, _stop_requested)
     try:
         if not wait_until_up(URL + "accounts/login/", server):
             print(f"网站未能启动，请查看 {logs / 'web.log'}", flush=True)

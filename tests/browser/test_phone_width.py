@@ -42,12 +42,14 @@ class PhoneWidthTest(ChromiumTestCase):
     def pages_of(self, username):
         dashboard = ["/", "/targets/", f"/targets/{self.target.pk}/", "/tasks/", "/tasks/9/", "/units/", "/units/jxj/"]
         return {
-            "leader": dashboard + ["/reports/"],
+            "leader": dashboard + ["/reports/", "/reports/supervision/", "/reports/instructions/", "/reports/assessment/"],
             "staff": dashboard + ["/reporting/review/", "/reporting/grid/", "/reporting/months/",
                                   f"/reporting/{self.report.pk}/", "/reports/", "/reports/reminders/",
-                                  "/accounts/manage/", "/accounts/audit/"],
+                                  "/accounts/manage/", "/accounts/audit/", "/reports/supervision/",
+                                  "/reports/instructions/", "/reports/assessment/", "/reports/assessment/jxj/",
+                                  "/reporting/suspect/", "/plans/", "/plans/2023/"],
             "jxj_liaison": ["/reporting/", f"/reporting/{self.report.pk}/", "/reporting/month/6/",
-                            "/reports/upload/", "/", "/targets/"],
+                            "/reports/upload/", "/", "/targets/", "/reports/assessment/"],
         }[username]
 
     def assert_fits(self, path):

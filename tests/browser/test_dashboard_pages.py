@@ -100,7 +100,7 @@ class DashboardInBrowserTest(ChromiumTestCase):
         answers = self.page.locator(".answers").bounding_box()
         chart = self.page.locator(".plotly-chart").first.bounding_box()
         self.assertLess(answers["y"] + answers["height"], chart["y"])
-        self.assertEqual(self.page.locator(".answers .answer h2").all_inner_texts(), ["哪些滞后", "谁逾期", "年底预计"])
+        self.assertEqual(self.page.locator(".answers .answer h2").all_inner_texts(), ["哪些滞后", "谁逾期", "年底预计", "督办通知"])
         # Every text the chart draws (ticks, value labels, legend, title) is at least 12 px.
         sizes = self.page.evaluate(
             "Array.from(document.querySelectorAll('.plotly-chart svg text'))"

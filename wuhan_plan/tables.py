@@ -19,7 +19,7 @@ import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -29,7 +29,7 @@ from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.utils import Accessor, AttributeDict, signature
 
 ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
-URL_SENTINEL, URL_INT_SENTINEL = "zq9url9argzq", "987654321987"  # stand for the argument in Table.url
+URL_SENTINEL, URL_INT_SENTINEL = "zq9url9argzq", "987654321987"  # stand for the argument in Links
 PLAIN_ARGUMENT = re.compile(r"[0-9A-Za-z_]+")  # an argument reverse() would neither quote nor refuse
 
 
@@ -169,6 +169,29 @@ class PreparedRows(BoundRows):
         return PreparedRow(record=self.data[key], table=self.table)
 
 
+class Links:
+    """reverse(viewname, args=[argument]) for the many links of one page, table or report, for an int or a
+    plain code: reversed once per view name with a stand-in of the same kind, then filled in. Anything
+    else, or a URL the stand-in does not give, goes to reverse()."""
+
+    def __init__(self):
+        self._parts = {}
+
+    def __call__(self, viewname, argument):
+        text = str(argument)
+        if not PLAIN_ARGUMENT.fullmatch(text):
+            return reverse(viewname, args=[argument])
+        stand_in = URL_INT_SENTINEL if text.isdigit() else URL_SENTINEL
+        key = (viewname, stand_in, get_script_prefix())
+        if key not in self._parts:
+            parts = reverse(viewname, args=[stand_in]).split(stand_in)
+            self._parts[key] = parts if len(parts) == 2 else None
+        parts = self._parts[key]
+        if parts is None:
+            return reverse(viewname, args=[argument])
+        return f"{parts[0]}{text}{parts[1]}"
+
+
 class Table(tables.Table):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,22 +199,8 @@ class Table(tables.Table):
         self._prepared = {}
 
     def url(self, viewname, argument):
-        """reverse(viewname, args=[argument]) for a link in every row, for an int or a plain code:
-        reversed once per table with a stand-in of the same kind, then filled in. Anything else, or
-        a URL the stand-in does not give, goes to reverse()."""
-        text = str(argument)
-        if not PLAIN_ARGUMENT.fullmatch(text):
-            return reverse(viewname, args=[argument])
-        stand_in = URL_INT_SENTINEL if text.isdigit() else URL_SENTINEL
-        urls = self.__dict__.setdefault("_urls", {})
-        key = (viewname, stand_in)
-        if key not in urls:
-            parts = reverse(viewname, args=[stand_in]).split(stand_in)
-            urls[key] = parts if len(parts) == 2 else None
-        parts = urls[key]
-        if parts is None:
-            return reverse(viewname, args=[argument])
-        return f"{parts[0]}{text}{parts[1]}"
+        """reverse(viewname, args=[argument]) for a link in every row, reversed once per table (Links)."""
+        return self.__dict__.setdefault("_links", Links())(viewname, argument)
 
     def prepared_column(self, name):
         if name not in self._prepared:

@@ -31,9 +31,7 @@ Everything is read in a fixed number of queries whatever the number of units (sc
 """
 
 from decimal import Decimal
-from functools import lru_cache
 
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,19 +40,10 @@ from reports.models import UrgingNotice
 from targets.models import Status as StandingStatus
 from tasks.models import MonthlyReport, TaskAssignment
 from tasks.reporting import SubmissionState, submission_state, was_on_time
+from wuhan_plan.tables import Links
 
-
-@lru_cache(maxsize=32)
-def _url_parts(viewname, script_prefix):
-    stand_in = 987654321
-    return tuple(reverse(viewname, args=[stand_in]).split(str(stand_in)))
-
-
-def link(viewname, number):
-    """reverse(viewname, args=[number]) for an integer argument, reversed once per view name: a plan's
-    assessment links each of a thousand events to its report, target, task or notice."""
-    before, after = _url_parts(viewname, get_script_prefix())
-    return f"{before}{int(number)}{after}"
+# A plan's assessment links each of a thousand events to its report, target, task or notice.
+link = Links()
 
 
 def _report_url(report):

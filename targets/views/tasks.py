@@ -23,7 +23,7 @@ from targets.tables.tasks import ProgressTable, TaskRow, TaskTable
 from tasks.models import MonthlyReport, ProgressReport, TaskAssignment
 from tasks.reporting import units_assigned_to_task
 from units.access import editable_unit_ids, reads_everything, require_role
-from wuhan_plan.tables import CountedPaginator
+from wuhan_plan.tables import CountedPaginator, Links
 
 PROGRESS_PER_PAGE = 50  # narratives per page on a task's page, the latest months first; the export has all
 # Targets (table rows and their small charts) per page of a task's page: a task of the real plan has
@@ -178,27 +178,19 @@ def _task_page(request, plan, task, month, query):
     ]
     words = TargetFigureWords()
     status_labels = {status.value: str(status.label) for status in Status}
-    target_url = _url_maker("targets:detail")
+    links = Links()  # a task of the scale plan links 144 targets
     return {
         "status": Status(task.standing_status),  # annotated by task_detail
         "status_flags": task.standing_flags,
         "lead_units": task.lead_units(),
         "responsible_units": task.responsible_units(),
-        "target_charts": [_chart_card(s, words, status_labels, query, target_url) for s in standing_list],
+        "target_charts": [_chart_card(s, words, status_labels, query, links) for s in standing_list],
         "target_table": target_table if standing_list else None,
         "progress_table": progress_table,
         "months": months,
         "grid": grid,
         "coordination": coordination,
     }
-
-
-def _url_maker(viewname):
-    """pk → reverse(viewname, args=[pk]), reversed once per page (a task of the scale plan links
-    144 targets): the URL of a stand-in pk, with the pk put in its place."""
-    stand_in = 987654321
-    before, after = reverse(viewname, args=[stand_in]).split(str(stand_in))
-    return lambda pk: f"{before}{int(pk)}{after}"
 
 
 # The task page's repeated parts — a chart card per target, a grid row per unit — are written here
@@ -213,13 +205,13 @@ CHART_CARD = (
 )
 
 
-def _chart_card(standing, words, status_labels, query, target_url):
+def _chart_card(standing, words, status_labels, query, links):
     """{"target": pk, code and name, "html": the card with its small chart} of one target."""
     target = standing.target
     figure_id = f"fig-target-{target.pk}"
     script = figure_script(target_figure(standing, small=True, words=words), figure_id)
     html = format_html(
-        CHART_CARD, target_url(target.pk), query, target.code, target.name,
+        CHART_CARD, links("targets:detail", target.pk), query, target.code, target.name,
         standing.status, status_labels[standing.status], figure_id, target.name, script,
     )
     return {"target": {"pk": target.pk, "code": target.code, "name": target.name}, "html": html}

@@ -15,6 +15,7 @@ from reports.instructions.forms import CloseForm, InstructionForm, ReplyForm
 from reports.instructions.items import ITEM_FIELDS, default_units, plan_of_link
 from reports.instructions.tables import LIST_RELATED, InstructionFilterSet, InstructionTable
 from reports.models import LeaderInstruction
+from reports.steps import take_step
 from tasks.calendar import local_today
 from units.access import get_object_for_user, is_staff, reads_everything, require_role
 
@@ -96,17 +97,7 @@ def instruction_detail(request, pk):
 
 
 def _take_step(request, instruction, form, form_name, step, done_message):
-    """Run a step with the form's version: back to the page, or the page with the refusal (409)."""
-    if not form.is_valid():
-        return _page(request, instruction, status=400, **{form_name: form})
-    try:
-        step(form.cleaned_data)
-    except (workflow.EditConflict, workflow.StepRefused) as refusal:
-        messages.error(request, str(refusal))
-        instruction.refresh_from_db()
-        return _page(request, instruction, status=409)
-    messages.success(request, done_message)
-    return redirect("instructions:detail", instruction.pk)
+    return take_step(request, instruction, form, form_name, step, done_message, _page, "instructions:detail")
 
 
 @login_required

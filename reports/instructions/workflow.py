@@ -13,14 +13,11 @@ from reporting.services import EditConflict
 from reporting.services.common import save_with_history
 from reports.instructions.items import plan_of
 from reports.models import InstructionAssignment, LeaderInstruction
+from reports.steps import StepRefused  # the instruction is closed: no reply, no second close
 
 Status = LeaderInstruction.Status
 
 __all__ = ["EditConflict", "StepRefused", "close", "reply", "write"]
-
-
-class StepRefused(Exception):
-    """The instruction is closed: no reply, no second close."""
 
 
 def write(leader, item_field, item, units, text, instructed_on, user):

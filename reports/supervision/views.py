@@ -1,16 +1,16 @@
 """The notice pages (/reports/supervision/): the list for staff and leaders, a notice's page for its
 unit's liaison (sign for it, reply) and for staff (close, escalate). Another unit's notice is a 404."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
 from reports.models import UrgingNotice
+from reports.steps import take_step
 from reports.supervision import access, ladder, workflow
 from reports.supervision.filtersets import NoticeFilterSet
 from reports.supervision.forms import CloseForm, ReplyForm, StepForm
@@ -73,17 +73,7 @@ def notice_detail(request, pk):
 
 
 def _take_step(request, notice, form, step, done_message):
-    """Run a workflow step with the form's version: back to the page, or the page with the refusal (409)."""
-    if not form.is_valid():
-        return _page(request, notice, status=400, **{form.form_name: form})
-    try:
-        step(form.cleaned_data)
-    except (workflow.EditConflict, workflow.StepRefused) as refusal:
-        messages.error(request, str(refusal))
-        notice.refresh_from_db()
-        return _page(request, notice, status=409)
-    messages.success(request, done_message)
-    return redirect("supervision:detail", notice.pk)
+    return take_step(request, notice, form, form.form_name, step, done_message, _page, "supervision:detail")
 
 
 @login_required

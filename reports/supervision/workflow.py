@@ -14,16 +14,13 @@ from django.utils.translation import gettext as _
 from reporting.services import EditConflict
 from reporting.services.common import save_with_history
 from reports.models import UrgingNotice
+from reports.steps import StepRefused
 from reports.supervision.messages import record_messages
 from tasks.models import Plan
 
 Status = UrgingNotice.Status
 
 __all__ = ["EditConflict", "StepRefused", "close", "escalate", "issue", "reply", "sign_for"]
-
-
-class StepRefused(Exception):
-    """The notice's status does not allow this step (already signed, closed, escalated …)."""
 
 
 def _same_subject(kind, unit, plan, month, target):

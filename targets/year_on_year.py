@@ -21,45 +21,45 @@ EARLIER_YEARS_SHOWN = 2  # the two years before the shown one: a table a leader 
 
 
 def value_text(standing):
-    """13,500家（12月）, or — without an approved value."""
-    if standing is None or standing.value is None:
+    """13,500家（12月）, or — without an approved value (`standing`: a row of `shared_standings`)."""
+    if standing is None or standing["value"] is None:
         return "—"
     return _("%(value)s%(unit)s（%(month)s月）") % {
-        "value": format_number(standing.value), "unit": standing.target.unit_of_measure,
-        "month": standing.value_month,
+        "value": format_number(standing["value"]), "unit": standing["target__unit_of_measure"],
+        "month": standing["value_month"],
     }
 
 
 def completion_text(standing):
     """The stored completion (103.8%), or for a rate the stored gap in points; — without a value."""
-    if standing is None or standing.value is None:
+    if standing is None or standing["value"] is None:
         return "—"
-    if standing.points is not None:
-        return points_wording(standing.points)
-    return f"{format_number(standing.completion)}%" if standing.completion is not None else "—"
+    if standing["points"] is not None:
+        return points_wording(standing["points"])
+    return f"{format_number(standing['completion'])}%" if standing["completion"] is not None else "—"
 
 
 def shared_standings(plan, month, plans):
     """{code: {plan_id: standing}} of the targets `plan` shares with the earlier `plans`, in `plan`'s
-    order, and the plans compared (oldest first); ({}, []) without an earlier plan."""
+    order, and the plans compared (oldest first); ({}, []) without an earlier plan. Each standing is
+    a dict of what the table shows (three years of a plan's targets: rows, not model objects)."""
     earlier = sorted((p for p in plans if p.year < plan.year), key=lambda p: p.year)[-EARLIER_YEARS_SHOWN:]
     if not earlier:
         return {}, []
     standings = (
         TargetStanding.objects
         .filter(Q(plan=plan, month=month) | Q(plan__in=earlier, month=YEAR_END))
-        .filter(target__code__in=Target.objects.filter(plan=plan).values("code"))
-        .select_related("target")
-        # What the table shows of each: a leaner row to build (three years of a plan's targets).
-        .only("plan_id", "value", "value_month", "completion", "points",
-              "target__code", "target__name", "target__unit_of_measure", "target__position")
+        # The compared plans' targets by their plan index (not every plan's targets by code).
+        .filter(target__plan__in=[plan, *earlier], target__code__in=Target.objects.filter(plan=plan).values("code"))
+        .values("plan_id", "value", "value_month", "completion", "points",
+                "target__code", "target__name", "target__unit_of_measure", "target__position")
         .order_by()
     )
     by_code = {}
     for standing in standings:
-        by_code.setdefault(standing.target.code, {})[standing.plan_id] = standing
+        by_code.setdefault(standing["target__code"], {})[standing["plan_id"]] = standing
     shared = [(code, row) for code, row in by_code.items() if plan.pk in row and len(row) > 1]
-    shared.sort(key=lambda item: (item[1][plan.pk].target.position, item[0]))
+    shared.sort(key=lambda item: (item[1][plan.pk]["target__position"], item[0]))
     shared = dict(shared)
     return shared, sorted([*earlier, plan], key=lambda p: p.year)
 
@@ -85,7 +85,7 @@ def year_on_year_table(plan, month, plans):
         columns.append((f"completion_{year_plan.pk}", tables.Column(_("%(year)s年完成率") % {"year": year_plan.year})))
     for code, row in shared.items():
         shown = row[plan.pk]
-        cells = {"code": code, "name": shown.target.name}
+        cells = {"code": code, "name": shown["target__name"]}
         for year_plan in compared:
             standing = row.get(year_plan.pk)
             cells[f"value_{year_plan.pk}"] = value_text(standing)

@@ -29,12 +29,12 @@ TEXT_MAX = 5000
 MATTER_MAX = 2000
 
 
-def _create_or_update(existing, new_object, *, after, fields, user, expected_version,
-                      conflict_message, before_save=None):
-    """Save `after` onto `existing` (or a new object) unless someone saved since the user looked.
+def changed_object(existing, new_object, *, after, fields, user, expected_version, conflict_message,
+                   before_save=None):
+    """`existing` (or a new object) with `after` applied, not saved; None when nothing changed.
 
-    `expected_version` is the version the user's form showed (0 or None: there was no row then).
-    An unchanged save does nothing; every real change bumps the version and keeps a history row.
+    `expected_version` is the version the user's form showed (0 or None: there was no row then);
+    someone's save since raises EditConflict. A change bumps the version of an existing row.
     """
     if existing is None:
         if expected_version:
@@ -43,21 +43,27 @@ def _create_or_update(existing, new_object, *, after, fields, user, expected_ver
         for field, new in after.items():
             setattr(obj, field, new)
         obj.updated_by = user
-        save_with_history(obj, user)
         return obj
     if expected_version is not None and existing.version != expected_version:
         raise EditConflict(conflict_message)
-    changes = changed_fields({field: getattr(existing, field) for field in fields}, after, fields)
-    if not changes:
-        return existing
+    if not changed_fields({field: getattr(existing, field) for field in fields}, after, fields):
+        return None
     for field, new in after.items():
         setattr(existing, field, new)
     if before_save:
         before_save(existing)
     existing.version += 1
     existing.updated_by = user
-    save_with_history(existing, user)
     return existing
+
+
+def _create_or_update(existing, new_object, *, user, **rules):
+    """Save `changed_object(…)` with a history row; an unchanged save does nothing."""
+    obj = changed_object(existing, new_object, user=user, **rules)
+    if obj is None:
+        return existing
+    save_with_history(obj, user)
+    return obj
 
 
 def _reset_closed_coordination(progress):
@@ -80,12 +86,8 @@ def get_or_create_report(plan, unit, month):
 # Values
 
 
-def save_target_value(report, target, *, value, note="", source="", user, expected_version=None):
-    """Create or update the unit's draft value of `target` in `report`.
-
-    `value` is a Decimal or what the user typed (run through `clean_target_value`). Raises
-    ValidationError (with field keys), NotEditable or EditConflict; nothing is saved then.
-    """
+def clean_value_entry(target, value, note, source):
+    """(value, note, source) cleaned for `target`, or ValidationError({field: [messages]})."""
     note = (note or "").strip()
     source = (source or "").strip()
     errors = {}
@@ -99,38 +101,66 @@ def save_target_value(report, target, *, value, note="", source="", user, expect
         errors["source"] = [_("数据来源不能超过 %(n)d 字。") % {"n": SOURCE_MAX}]
     if errors:
         raise ValidationError(errors)
+    return value, note, source
+
+
+def require_reported_by(report, target):
+    if target.plan_id != report.plan_id or target.reporting_unit_id != report.unit_id:
+        raise NotEditable(_("该指标不由本单位报送。"))
+
+
+def save_target_value(report, target, *, value, note="", source="", user, expected_version=None):
+    """Create or update the unit's draft value of `target` in `report`.
+
+    `value` is a Decimal or what the user typed (run through `clean_target_value`). Raises
+    ValidationError (with field keys), NotEditable or EditConflict; nothing is saved then.
+    """
+    value, note, source = clean_value_entry(target, value, note, source)
     with transaction.atomic():
         report = locked_report(report)
         require_editable(report, user)
-        if target.plan_id != report.plan_id or target.reporting_unit_id != report.unit_id:
-            raise NotEditable(_("该指标不由本单位报送。"))
-        suspect = _suspect_reasons_confirmed(target, value, report, note)
+        require_reported_by(report, target)
+        suspect = confirmed_suspect_reasons(target, value, report.month, approved_earlier(report, [target]).get(target.pk), note)
         existing = (
             TargetValue.objects.select_for_update()
             .filter(target=target, unit_id=report.unit_id, month=report.month)
             .first()
         )
-        return _create_or_update(
-            existing,
-            lambda: TargetValue(target=target, unit_id=report.unit_id, report=report, month=report.month),
-            after={"value": value, "note": note, "source": source, "suspect": suspect},
-            fields=VALUE_FIELDS,
-            user=user,
-            expected_version=expected_version,
-            conflict_message=_("该数值已被他人修改，请刷新后重试。"),
-            before_save=lambda obj: setattr(obj, "report", report),
-        )
+        return _create_or_update(existing, new_value(report, target), **value_rules(report, value, note, source, suspect),
+                                 user=user, expected_version=expected_version)
 
 
-def _suspect_reasons_confirmed(target, value, report, note):
-    """The reasons `value` looks wrong (targets/data_quality.py), against the unit's approved earlier
-    months; a suspect figure is saved only with a note that confirms it (ValidationError otherwise)."""
-    earlier = dict(
+def new_value(report, target):
+    return lambda: TargetValue(target=target, unit_id=report.unit_id, report=report, month=report.month)
+
+
+def value_rules(report, value, note, source, suspect):
+    """How a value row changes: what it becomes, which fields count as a change, the conflict's words."""
+    return {
+        "after": {"value": value, "note": note, "source": source, "suspect": suspect},
+        "fields": VALUE_FIELDS,
+        "conflict_message": _("该数值已被他人修改，请刷新后重试。"),
+        "before_save": lambda obj: setattr(obj, "report", report),
+    }
+
+
+def approved_earlier(report, targets):
+    """{target id: {month: value}} of the unit's approved figures of `targets` before the report's month."""
+    earlier = {}
+    for target_id, month, value in (
         TargetValue.objects.approved()
-        .filter(target=target, unit_id=report.unit_id, month__lt=report.month)
-        .values_list("month", "value")
-    )
-    reasons = [reason.message for reason in suspect_reasons(target, value, report.month, earlier)]
+        .filter(target__in=targets, unit_id=report.unit_id, month__lt=report.month)
+        .values_list("target_id", "month", "value")
+    ):
+        earlier.setdefault(target_id, {})[month] = value
+    return earlier
+
+
+def confirmed_suspect_reasons(target, value, month, earlier, note):
+    """The reasons `value` looks wrong (targets/data_quality.py), against the unit's approved earlier
+    months (`earlier`: {month: value}); a suspect figure is saved only with a note that confirms it
+    (ValidationError otherwise)."""
+    reasons = [reason.message for reason in suspect_reasons(target, value, month, earlier or {})]
     if reasons and not note:
         raise ValidationError({"note": [
             _("此数值可能有误：%(reasons)s如确认无误，请在“说明”中写明原因后再保存。") % {"reasons": "".join(reasons)}
@@ -151,13 +181,7 @@ def tasks_with_targets_behind(report):
     if not values:
         return set()
     # A stock without a year-start figure is judged by its trend: it needs the approved months before.
-    earlier = {}
-    for target_id, month, value in (
-        TargetValue.objects.approved()
-        .filter(target__in=[v.target_id for v in values], unit_id=report.unit_id, month__lt=report.month)
-        .values_list("target_id", "month", "value")
-    ):
-        earlier.setdefault(target_id, {})[month] = value
+    earlier = approved_earlier(report, [v.target_id for v in values])
     behind_statuses = (Status.BEHIND, Status.SERIOUSLY_BEHIND)
     behind = [
         v.target_id for v in values
@@ -179,8 +203,9 @@ def progress_problems_required(report, task, self_status, behind_tasks=None):
     return task.pk in behind_tasks
 
 
-def clean_progress(report, task, data):
-    """The cleaned progress fields of `data`, or ValidationError({field: [messages]})."""
+def clean_progress(report, task, data, behind_tasks=None):
+    """The cleaned progress fields of `data`, or ValidationError({field: [messages]}).
+    `behind_tasks`: `tasks_with_targets_behind(report)`, when the caller has it already."""
     cleaned = {
         "work_done": (data.get("work_done") or "").strip(),
         "problems": (data.get("problems") or "").strip(),
@@ -198,7 +223,7 @@ def clean_progress(report, task, data):
         errors["work_done"] = [_("请填写工作进展。")]
     if cleaned["self_status"] not in ProgressReport.SelfStatus.values:
         errors["self_status"] = [_("请选择自评状态。")]
-    elif not cleaned["problems"] and progress_problems_required(report, task, cleaned["self_status"]):
+    elif not cleaned["problems"] and progress_problems_required(report, task, cleaned["self_status"], behind_tasks):
         errors["problems"] = [_("进度滞后或指标落后于时间进度时，须填写存在问题。")]
     if cleaned["needs_coordination"] and not cleaned["coordination_matter"] and "coordination_matter" not in errors:
         errors["coordination_matter"] = [_("勾选需市级协调时，须填写协调事项。")]
@@ -225,13 +250,19 @@ def save_progress(
             raise NotEditable(_("该任务不由本单位报送。"))
         after = clean_progress(report, task, data)
         existing = ProgressReport.objects.select_for_update().filter(report=report, task=task).first()
-        return _create_or_update(
-            existing,
-            lambda: ProgressReport(report=report, task=task),
-            after=after,
-            fields=PROGRESS_FIELDS,
-            user=user,
-            expected_version=expected_version,
-            conflict_message=_("该任务进展已被他人修改，请刷新后重试。"),
-            before_save=_reset_closed_coordination,
-        )
+        return _create_or_update(existing, new_progress(report, task), **progress_rules(after),
+                                 user=user, expected_version=expected_version)
+
+
+def new_progress(report, task):
+    return lambda: ProgressReport(report=report, task=task)
+
+
+def progress_rules(after):
+    """How a progress row changes (as `value_rules`); un-ticking 需市级协调 reopens nothing closed."""
+    return {
+        "after": after,
+        "fields": PROGRESS_FIELDS,
+        "conflict_message": _("该任务进展已被他人修改，请刷新后重试。"),
+        "before_save": _reset_closed_coordination,
+    }

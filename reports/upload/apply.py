@@ -1,5 +1,6 @@
 """Steps 2 and 3 of an upload (see reports/upload/read.py): check a parsed template against the
-database and preview it, then save it — both through `reporting.services`, row by row."""
+database and preview it, then save it — both through `reporting.services.save_month_entries`, the
+whole file at once (the same rules as a form's save, in a constant number of queries)."""
 
 from dataclasses import dataclass
 
@@ -8,7 +9,13 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from reporting.services import EditConflict, NotEditable, get_or_create_report, save_progress, save_target_value
+from reporting.services import (
+    NotEditable,
+    ProgressEntry,
+    ValueEntry,
+    get_or_create_report,
+    save_month_entries,
+)
 from reports.upload.errors import ParsedTemplate, UploadError, UploadRejected, _blank, _progress_error, _value_error
 from reports.upload.template import (
     INFO_ROW,
@@ -223,8 +230,57 @@ def _show_value(value):
     return format_number(value) if value is not None else ""
 
 
+def _value_changes(row, target, old, saved):
+    item = f"{target.code} {target.name}"
+    changes = []
+    for key, title in (("value", _("本月数值")), ("note", _("说明")), ("source", _("数据来源"))):
+        before = getattr(old, key) if old else None
+        after = getattr(saved, key)
+        if (before if before is not None else "") != after:
+            shown = _show_value if key == "value" else (lambda v: v or "")
+            changes.append(Change(VALUES_SHEET, row["row"], item, title, shown(before), shown(after)))
+    return changes
+
+
+def _progress_changes(row, task, old, saved):
+    item = f"{task.number}. {task.title}"
+    changes = []
+    for key, title in (
+        ("work_done", _("工作进展")), ("problems", _("存在问题")), ("next_steps", _("下步计划")),
+        ("self_status", _("自评状态")), ("needs_coordination", _("需市级协调")),
+        ("coordination_matter", _("协调事项")),
+    ):
+        before = getattr(old, key) if old else None
+        after = getattr(saved, key)
+        if key == "needs_coordination":
+            before_text = "" if old is None else (YES if before else NO)
+            after_text = YES if after else NO
+        elif key == "self_status":
+            before_text = old.get_self_status_display() if old else ""
+            after_text = saved.get_self_status_display()
+        else:
+            before_text, after_text = before or "", after or ""
+        if old is None and (not after_text or (key == "needs_coordination" and not after)):
+            continue  # a new row: list what it says, not every empty field
+        if before_text != after_text:
+            changes.append(Change(PROGRESS_SHEET, row["row"], item, title, before_text, after_text))
+    return changes
+
+
+def _row_errors(error, row, error_of, editable, fallback, key_column):
+    """The upload's errors for one row the services refused: a field's message in its column, a
+    refusal of the row itself (not the unit's, someone saved since) in its key column."""
+    if isinstance(error, ValidationError):
+        return [
+            error_of(row["row"], key if key in editable else fallback, message)
+            for key, messages in _messages(error) for message in messages
+        ]
+    return [error_of(row["row"], key_column, str(error))]
+
+
 def _run(plan, unit, month, value_rows, progress_rows, user, *, versions=None, commit):
-    """Save every row through the services in one transaction; roll back on any error or a dry run.
+    """Save every row through `reporting.services.save_month_entries` in one transaction (a constant
+    number of queries for the file); roll back on any error or a dry run.
 
     Returns (changes, errors, versions seen before saving).
     """
@@ -242,79 +298,54 @@ def _run(plan, unit, month, value_rows, progress_rows, user, *, versions=None, c
                     report__plan=plan, report__unit=unit, report__month=month
                 )
             }
-            report = get_or_create_report(plan, unit, month)
+            value_entries, progress_entries, parse_errors = [], [], {}
             for row, target in value_rows:
                 old = existing_values.get(target.pk)
                 seen_versions["values"][target.code] = old.version if old else 0
-                expected = versions["values"].get(target.code, 0) if versions else None
-                try:
-                    saved = save_target_value(
-                        report, target, value=row.get("value"), note=_text(row.get("note")),
-                        source=_text(row.get("source")), user=user, expected_version=expected,
-                    )
-                except ValidationError as error:
-                    for key, messages in _messages(error):
-                        for message in messages:
-                            errors.append(_value_error(row["row"], key if key in VALUE_EDITABLE else "value", message))
-                    continue
-                except (NotEditable, EditConflict) as error:
-                    errors.append(_value_error(row["row"], "code", str(error)))
-                    continue
-                item = f"{target.code} {target.name}"
-                for key, title in (("value", _("本月数值")), ("note", _("说明")), ("source", _("数据来源"))):
-                    before = getattr(old, key) if old else None
-                    after = getattr(saved, key)
-                    if (before if before is not None else "") != after:
-                        shown = _show_value if key == "value" else (lambda v: v or "")
-                        changes.append(Change(VALUES_SHEET, row["row"], item, title, shown(before), shown(after)))
+                value_entries.append(ValueEntry(
+                    ("values", row["row"]), target, row.get("value"), note=_text(row.get("note")),
+                    source=_text(row.get("source")),
+                    expected_version=versions["values"].get(target.code, 0) if versions else None,
+                ))
             for row, task in progress_rows:
                 old = existing_progress.get(task.pk)
                 seen_versions["progress"][str(task.number)] = old.version if old else 0
-                expected = versions["progress"].get(str(task.number), 0) if versions else None
                 row_errors = []
                 self_status = _self_status(row, row_errors)
                 needs_coordination = _yes_no(row, row_errors)
                 if row_errors:
-                    errors += row_errors
+                    parse_errors[row["row"]] = row_errors
                     continue
-                try:
-                    saved = save_progress(
-                        report, task, work_done=_text(row.get("work_done")), problems=_text(row.get("problems")),
-                        next_steps=_text(row.get("next_steps")), self_status=self_status,
-                        needs_coordination=needs_coordination,
-                        coordination_matter=_text(row.get("coordination_matter")),
-                        user=user, expected_version=expected,
+                progress_entries.append(ProgressEntry(("progress", row["row"]), task, {
+                    "work_done": _text(row.get("work_done")), "problems": _text(row.get("problems")),
+                    "next_steps": _text(row.get("next_steps")), "self_status": self_status,
+                    "needs_coordination": needs_coordination,
+                    "coordination_matter": _text(row.get("coordination_matter")),
+                }, expected_version=versions["progress"].get(str(task.number), 0) if versions else None))
+            try:
+                saved = save_month_entries(
+                    get_or_create_report(plan, unit, month), values=value_entries, progress=progress_entries, user=user
+                )
+            except NotEditable as error:
+                errors.append(UploadError(str(error), sheet=VALUES_SHEET, row=INFO_ROW, column=MONTH_COLUMN,
+                                          column_title=_("月份")))
+                raise _DryRun from None
+            for row, target in value_rows:
+                key = ("values", row["row"])
+                if key in saved.errors:
+                    errors += _row_errors(saved.errors[key], row, _value_error, VALUE_EDITABLE, "value", "code")
+                else:
+                    changes += _value_changes(row, target, existing_values.get(target.pk), saved.saved[key])
+            for row, task in progress_rows:
+                key = ("progress", row["row"])
+                if row["row"] in parse_errors:
+                    errors += parse_errors[row["row"]]
+                elif key in saved.errors:
+                    errors += _row_errors(
+                        saved.errors[key], row, _progress_error, PROGRESS_EDITABLE, "work_done", "number"
                     )
-                except ValidationError as error:
-                    for key, messages in _messages(error):
-                        for message in messages:
-                            errors.append(_progress_error(
-                                row["row"], key if key in PROGRESS_EDITABLE else "work_done", message
-                            ))
-                    continue
-                except (NotEditable, EditConflict) as error:
-                    errors.append(_progress_error(row["row"], "number", str(error)))
-                    continue
-                item = f"{task.number}. {task.title}"
-                for key, title in (
-                    ("work_done", _("工作进展")), ("problems", _("存在问题")), ("next_steps", _("下步计划")),
-                    ("self_status", _("自评状态")), ("needs_coordination", _("需市级协调")),
-                    ("coordination_matter", _("协调事项")),
-                ):
-                    before = getattr(old, key) if old else None
-                    after = getattr(saved, key)
-                    if key == "needs_coordination":
-                        before_text = "" if old is None else (YES if before else NO)
-                        after_text = YES if after else NO
-                    elif key == "self_status":
-                        before_text = old.get_self_status_display() if old else ""
-                        after_text = saved.get_self_status_display()
-                    else:
-                        before_text, after_text = before or "", after or ""
-                    if old is None and (not after_text or (key == "needs_coordination" and not after)):
-                        continue  # a new row: list what it says, not every empty field
-                    if before_text != after_text:
-                        changes.append(Change(PROGRESS_SHEET, row["row"], item, title, before_text, after_text))
+                else:
+                    changes += _progress_changes(row, task, existing_progress.get(task.pk), saved.saved[key])
             if errors or not commit or not changes:
                 raise _DryRun  # nothing is kept: not even an empty draft report for an unchanged file
     except _DryRun:

@@ -208,6 +208,11 @@ MATRIX = {
         roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=OK), roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED))),
     "plans:publish": rule(roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=REDIRECT),
                           roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED)),
+    # Importing a plan from Excel (targets/views/plan_import.py): a POST without a file is a form error.
+    "plans:import": rule(roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=OK),
+                         roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED)),
+    "plans:import_template": STAFF_PAGE,
+    "plans:import_confirm": STAFF_ACTION,
 }
 
 

@@ -246,8 +246,8 @@ class UploadErrorTests(UploadTestCase):
 
     def test_a_zip_bomb_is_refused_before_it_is_unpacked(self):
         content = workbook_bytes(self.filled(values={"T26": {"F": 1}}))
-        with mock.patch("reports.upload.read.MAX_UNCOMPRESSED_BYTES", 10_000), \
-                mock.patch("reports.upload.read.load_workbook") as load:
+        with mock.patch("wuhan_plan.uploaded_xlsx.MAX_UNCOMPRESSED_BYTES", 10_000), \
+                mock.patch("wuhan_plan.uploaded_xlsx.load_workbook") as load:
             self.assertRejected(content, "解压后过大")
         load.assert_not_called()
 

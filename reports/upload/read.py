@@ -25,15 +25,10 @@ reads the file (step 1) and is the one to import from.
 
 import datetime
 import hashlib
-import re
-import zipfile
-from io import BytesIO
 
-from django.conf import settings
 from django.core import signing
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils.escape import unescape
 
 from reports.upload.apply import Change, UploadPreview, apply_upload, check_upload  # noqa: F401
@@ -60,23 +55,11 @@ from reports.upload.template import (  # noqa: F401  (the template is part of th
     template_filename,
 )
 from units.text import forbidden_character_message
+from wuhan_plan.uploaded_xlsx import UnsafeWorkbook, open_uploaded_workbook
 
 # Limits on what we agree to parse. The template of the largest unit has well under 100 rows.
 MAX_ROWS = 2000
 MAX_COLUMNS = 40
-MAX_ZIP_MEMBERS = 200
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-
-# A DTD can define entities that expand to gigabytes or read local files; no xlsx needs one.
-# Looked for in the encodings an XML parser recognises by itself; a part declaring any other
-# encoding (in which these bytes would read differently) is refused too.
-_DECLARATIONS = tuple(
-    marker.encode(codec) for marker in ("<!DOCTYPE", "<!ENTITY") for codec in ("utf-8", "utf-16-le", "utf-16-be")
-)
-_XML_ENCODING_RE = re.compile(r"""\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
-_PLAIN_XML_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"}
-_CHUNK = 64 * 1024
-
 
 # Reading a file -----------------------------------------------------------------------------
 
@@ -90,63 +73,6 @@ def _plain(value):
     return value
 
 
-
-def _declared_encoding(head):
-    """The encoding named in an XML part's declaration (read from its first bytes), or ""."""
-    for start, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
-                         (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be")):
-        if head.startswith(start):
-            text = head.decode(codec, "ignore")
-            break
-    else:
-        text = head.decode("latin-1")
-    match = _XML_ENCODING_RE.match(text.lstrip("\ufeff"))
-    return match.group(1).strip().lower() if match else ""
-
-
-def _declares_a_dtd(archive, member):
-    """Whether a part carries a DOCTYPE or ENTITY declaration, or an encoding that could hide one."""
-    overlap = max(len(marker) for marker in _DECLARATIONS) - 1
-    with archive.open(member) as stream:
-        data = stream.read(_CHUNK)
-        encoding = _declared_encoding(data[:400])
-        if encoding and encoding not in _PLAIN_XML_ENCODINGS:
-            return True
-        tail = b""
-        while data:
-            window = tail + data
-            if any(marker in window for marker in _DECLARATIONS):
-                return True
-            tail = window[-overlap:]
-            data = stream.read(_CHUNK)
-    return False
-
-
-def _check_zip(content):
-    """The container: a zip, not too many members, not too big once unpacked, with a workbook."""
-    not_xlsx = UploadError(_("文件不是 Excel（.xlsx）格式，请上传从本系统下载并填写的模板。"))
-    try:
-        archive = zipfile.ZipFile(BytesIO(content))
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise UploadRejected([not_xlsx]) from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise UploadRejected([UploadError(_("文件内部结构异常（部件过多），拒绝处理。"))])
-        if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
-            raise UploadRejected([UploadError(_("文件解压后过大，疑似异常文件，拒绝处理。"))])
-        names = {member.filename for member in members}
-        if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-            raise UploadRejected([not_xlsx])
-        damaged = UploadError(_("文件已损坏或含有不允许的内容（XML 文档类型或实体声明），拒绝处理。"
-                                "请用 Excel 打开本系统下载的模板填写后另存为 .xlsx 再上传。"))
-        try:
-            # Every part, whatever its name: openpyxl follows the package's relationships to any.
-            refused = any(_declares_a_dtd(archive, member) for member in members if not member.is_dir())
-        except Exception:  # a damaged or encrypted member: zipfile and zlib raise many kinds
-            refused = True
-        if refused:
-            raise UploadRejected([damaged])
 
 
 def _read_marker(wb):
@@ -233,19 +159,10 @@ def _read_rows(wb, sheet, columns, editable):
 
 def read_template(content, filename=""):
     """Parse an uploaded file into a ParsedTemplate, or raise UploadRejected. Touches no database."""
-    limit = settings.UPLOAD_XLSX_MAX_BYTES
-    if len(content) > limit:
-        raise UploadRejected([UploadError(
-            _("文件大小 %(size).1f MB，超过 %(limit)s MB 的上限。") % {"size": len(content) / 1048576, "limit": limit // 1048576}
-        )])
-    if filename and not filename.lower().endswith(".xlsx"):
-        raise UploadRejected([UploadError(_("文件不是 Excel（.xlsx）格式，请上传从本系统下载并填写的模板。"))])
-    _check_zip(content)
     try:
-        # data_only=False: a formula reads as the formula (data type "f"), so it can be refused.
-        wb = load_workbook(BytesIO(content), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds on a damaged file
-        raise UploadRejected([UploadError(_("文件已损坏或不是有效的 Excel（.xlsx）文件。"))]) from None
+        wb = open_uploaded_workbook(content, filename)
+    except UnsafeWorkbook as refusal:
+        raise UploadRejected([UploadError(str(refusal))]) from None
     try:
         with translation.override("zh-hans"):
             plan_code, unit_code, month = _read_marker(wb)

@@ -82,9 +82,14 @@ def write_cell(ws, row, column, value):
     return cell
 
 
+WIDE_CHARACTER_RE = re.compile("[\u2e81-\U0010ffff]")
+
+
 def display_width(text):
-    """Column width for text: a Chinese character is about two Latin ones wide."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+    """Column width for text: a Chinese character (above U+2E80) is about two Latin ones wide.
+    Counted by the regex engine: a workbook measures some 30,000 narratives."""
+    text = str(text)
+    return len(text) + len(WIDE_CHARACTER_RE.findall(text))
 
 
 def fit_columns(ws, minimum=6, maximum=60):

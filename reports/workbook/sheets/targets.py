@@ -13,6 +13,7 @@ from reports.workbook.styles import (
     status_cell,
 )
 from targets.forecast_figures import points_wording
+from targets.models import Target
 from tasks.models import Section
 
 # Grouping targets ---------------------------------------------------------------------------
@@ -64,9 +65,10 @@ def completion_cell(standing):
     return _number(standing.completion)
 
 
-def _comparison(target):
-    """不低于 / 左右 / 达到, with the plan's own wording (突破, 以上 …) when it says more."""
-    label = str(target.get_comparison_display())
+def _comparison(target, labels):
+    """不低于 / 左右 / 达到, with the plan's own wording (突破, 以上 …) when it says more.
+    `labels`: the comparisons' labels, translated once per sheet (not once per target)."""
+    label = labels[target.comparison]
     wording = (target.comparison_wording or "").strip()
     if wording and wording not in ("—", "-", label):
         return f"{label}（{wording}）"
@@ -86,6 +88,7 @@ def targets_sheet(wb, data, heading):
     sheet = SheetLayout(wb, _("指标完成情况"), heading, subtitle, header, widths)
     sheet.header_row()
     month_columns = 5
+    comparisons = {value: str(label) for value, label in Target.Comparison.choices}
     for standing in data.standings:
         target = standing.target
         fmt = _value_format(target, [target.value, *standing.monthly_values.values()])
@@ -95,7 +98,7 @@ def targets_sheet(wb, data, heading):
             target.name,
             _number(target.value),
             target.unit_of_measure,
-            _comparison(target),
+            _comparison(target, comparisons),
             *[_number(standing.monthly_values[m]) if m in standing.monthly_values else None for m in months],
             completion_cell(standing),
             DASH if target.is_percent else _number(standing.time_progress),

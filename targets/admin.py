@@ -12,6 +12,13 @@ class TargetAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name", "source_text"]
     filter_horizontal = ["tasks"]
 
+    def save_model(self, request, obj, form, change):
+        # A profile typed here is not the one learned from earlier years: the target page must not
+        # go on saying where it came from (targets/profile_adoption.py records that).
+        if "monthly_profile" in form.changed_data and "monthly_profile_source" not in form.changed_data:
+            obj.monthly_profile_source, obj.monthly_profile_years = "", []
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         # A rule setting (value, kind, frequency, profile, tasks…) changes the stored standings:
         # recompute the plan's in the admin's transaction, after the task links are saved.

@@ -48,6 +48,14 @@ class Target(models.Model):
         ABOUT = "about", _("左右")
         REACH = "reach", _("达到")
 
+    class ShareRule(models.TextChoices):
+        """How a city target's figure follows from its district shares' (targets/breakdown.py)."""
+
+        SUM = "sum", _("求和")
+        MEAN = "mean", _("平均")
+        # The city figure is reported by the city target's own unit; the shares are shown beside it.
+        NONE = "none", _("不汇总")
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets", verbose_name=_("工作要点"))
     code = models.CharField(_("编号"), max_length=20, help_text=_("如 T01"))
     name = models.CharField(_("名称"), max_length=120)
@@ -80,9 +88,29 @@ class Target(models.Model):
         _("月度进度曲线"), null=True, blank=True,
         help_text=_("12 个累计百分比（0–100，逐月不减，12 月为 100）；空白时按时间均匀推进。"),
     )
+    # Where the profile came from when staff adopted one learned from earlier years
+    # (targets/learned_profile.py): the words (依据2021–2022年月度数据) and the years.
+    monthly_profile_source = models.CharField(_("月度进度曲线来源"), max_length=200, blank=True)
+    monthly_profile_years = models.JSONField(_("月度进度曲线所据年份"), default=list, blank=True)
+    # The same target in the previous year's plan when staff chose it (its code changed); empty:
+    # matched by code (targets/earlier_years.py).
+    counterpart_in_previous_plan = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("上年对应指标"),
+    )
+    # A district's share of a city target (its own figure, reported by the district); the city
+    # figure follows from the shares by the city target's `share_rule` (targets/breakdown.py).
+    breakdown_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="shares",
+        verbose_name=_("所属全市指标"),
+    )
+    share_rule = models.CharField(
+        _("分区汇总方式"), max_length=10, choices=ShareRule.choices, default=ShareRule.SUM,
+        help_text=_("已分解到各区时，全市数值如何由各区数值得出。"),
+    )
 
-    # Every change of a year-start figure (or any other field) is kept, with who made it.
-    history = HistoricalRecords(excluded_fields=["monthly_profile"])
+    # Every change of a year-start figure, a monthly profile (or any other field) is kept, with who made it.
+    history = HistoricalRecords()
 
     objects = TargetQuerySet.as_manager()
 
@@ -93,6 +121,10 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="target_unique_code_per_plan"),
             models.UniqueConstraint(fields=["plan", "name"], name="target_unique_name_per_plan"),
+            models.UniqueConstraint(
+                fields=["breakdown_of", "reporting_unit"], condition=models.Q(breakdown_of__isnull=False),
+                name="target_one_share_per_unit",
+            ),
         ]
 
     def __str__(self):
@@ -136,7 +168,12 @@ class Target(models.Model):
             return f"{number}{word}"
         return f"{word}{number}"
 
+    @property
+    def is_share(self):
+        return self.breakdown_of_id is not None
+
     def clean(self):
+        self._clean_breakdown()
         profile = self.monthly_profile
         if profile in (None, ""):
             return
@@ -149,6 +186,20 @@ class Target(models.Model):
             raise ValidationError({"monthly_profile": message}) from None
         if any(n < 0 or n > 100 for n in numbers) or numbers != sorted(numbers) or numbers[-1] != 100:
             raise ValidationError({"monthly_profile": message})
+
+    def _clean_breakdown(self):
+        """A share belongs to its city target's plan, is not itself broken down, and has no share of its own."""
+        if self.breakdown_of_id is None:
+            return
+        city = self.breakdown_of
+        if self.pk is not None and city.pk == self.pk:
+            raise ValidationError({"breakdown_of": _("指标不能作为自身的分区指标。")})
+        if city.plan_id != self.plan_id:
+            raise ValidationError({"breakdown_of": _("分区指标须与全市指标属于同一工作要点。")})
+        if city.breakdown_of_id is not None:
+            raise ValidationError({"breakdown_of": _("分区指标不能再分解。")})
+        if self.pk is not None and Target.objects.filter(breakdown_of_id=self.pk).exists():
+            raise ValidationError({"breakdown_of": _("已分解到各区的指标不能作为分区指标。")})
 
 
 class TargetValueQuerySet(ScopedQuerySet):

@@ -8,6 +8,7 @@ none until it is published. This lives in targets/ because a plan's parts includ
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from targets.models import Target
@@ -21,11 +22,12 @@ COPIED_REASON = "复制自%(code)s"
 # What a copied target carries forward; the year's own figures (年初基数, profile) are set anew.
 TARGET_COPIED_FIELDS = (
     "code", "name", "value", "unit_of_measure", "comparison", "comparison_wording", "kind",
-    "source_text", "position", "frequency", "frequency_reason", "reporting_unit_id",
+    "source_text", "position", "frequency", "frequency_reason", "reporting_unit_id", "share_rule",
 )
 
 
-def _save(obj, user, reason=""):
+def save_with_history(obj, user, reason=""):
+    """Save `obj` with a django-simple-history version carrying `user` and `reason`."""
     obj._history_user = user
     if reason:
         obj._change_reason = reason
@@ -65,26 +67,33 @@ def copy_plan(source, *, year, code, title, document_number="", issuer="", user)
     reason = COPIED_REASON % {"code": source.code}
     plan = Plan(year=year, code=code, title=title, document_number=document_number,
                 issuer=issuer or source.issuer, state=Plan.State.DRAFT)
-    _save(plan, user, reason)
+    save_with_history(plan, user, reason)
     sections = {}
     for section in source.sections.order_by("kind", "number"):
         copy = Section(plan=plan, kind=section.kind, number=section.number, numeral=section.numeral,
                        title=section.title)
-        _save(copy, user, reason)
+        save_with_history(copy, user, reason)
         sections[section.pk] = copy
     tasks = {}
     for task in source.tasks.prefetch_related("assignments").order_by("number"):
         copy = Task(plan=plan, section=sections[task.section_id], number=task.number, title=task.title,
                     text=task.text)
-        _save(copy, user, reason)
+        save_with_history(copy, user, reason)
         tasks[task.pk] = copy
         for assignment in task.assignments.all():
-            _save(TaskAssignment(task=copy, unit_id=assignment.unit_id, role=assignment.role,
+            save_with_history(TaskAssignment(task=copy, unit_id=assignment.unit_id, role=assignment.role,
                                  position=assignment.position), user, reason)
-    for target in source.targets.prefetch_related("tasks").order_by("position", "code"):
+    # City targets before their district shares, so that each share points at its city's copy.
+    copies = {}
+    ordered = source.targets.prefetch_related("tasks").order_by(
+        F("breakdown_of").asc(nulls_first=True), "position", "code"
+    )
+    for target in ordered:
         copy = Target(plan=plan, **{field: getattr(target, field) for field in TARGET_COPIED_FIELDS})
         copy.goal_section = sections.get(target.goal_section_id)
-        _save(copy, user, reason)
+        copy.breakdown_of = copies.get(target.breakdown_of_id)
+        save_with_history(copy, user, reason)
+        copies[target.pk] = copy
         copy.tasks.set([tasks[task.pk] for task in target.tasks.all()])
     return plan
 
@@ -98,7 +107,7 @@ def publish_plan(plan, user):
     if plan.tasks.exclude(assignments__role=TaskAssignment.Role.LEAD).exists():
         raise ValidationError(_("每项任务至少须有一个牵头单位，才能发布。"))
     plan.state = Plan.State.PUBLISHED
-    _save(plan, user, PUBLISHED_REASON)
+    save_with_history(plan, user, PUBLISHED_REASON)
     _changed(plan)
     return plan
 
@@ -106,7 +115,7 @@ def publish_plan(plan, user):
 @transaction.atomic
 def save_plan_header(plan, user, reason=""):
     """The header (year, code, title, document number …) as the form set it on `plan`."""
-    _save(plan, user, reason)
+    save_with_history(plan, user, reason)
     _changed(plan)
     return plan
 
@@ -125,16 +134,16 @@ def _set_assignments(task, wanted, user, reason):
         for position, unit in enumerate(units, start=1):
             assignment = existing.get((unit.pk, role))
             if assignment is None:
-                _save(TaskAssignment(task=task, unit=unit, role=role, position=position), user, reason)
+                save_with_history(TaskAssignment(task=task, unit=unit, role=role, position=position), user, reason)
             elif assignment.position != position:
                 assignment.position = position
-                _save(assignment, user, reason)
+                save_with_history(assignment, user, reason)
 
 
 @transaction.atomic
 def save_task(task, *, lead_units, responsible_units, user, reason=""):
     """The task as the form set it, with its lead and responsible units in the order given."""
-    _save(task, user, reason)
+    save_with_history(task, user, reason)
     wanted = {TaskAssignment.Role.LEAD: list(lead_units), TaskAssignment.Role.RESPONSIBLE: list(responsible_units)}
     _set_assignments(task, wanted, user, reason)
     _changed(task.plan)
@@ -143,6 +152,6 @@ def save_task(task, *, lead_units, responsible_units, user, reason=""):
 
 @transaction.atomic
 def save_target(target, user, reason=""):
-    _save(target, user, reason)
+    save_with_history(target, user, reason)
     _changed(target.plan)
     return target

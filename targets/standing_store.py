@@ -8,12 +8,14 @@ the targets and tasks concerned — only those — so a reader never sees figure
 with the approved data. Pages, exports and emails read `TargetStanding` / `TaskStanding` rows with
 plain queries and never recompute them.
 
-Queries per refresh are constant: the targets, their approved values, the existing rows
+Queries per refresh are constant: the targets, the district shares of those broken down
+(targets/breakdown.py), their approved values, the existing rows
 (one upsert per table), the tasks with their assignments and members, and the self-assessments.
 """
 
 from django.db.models import Prefetch, Q
 
+from targets import breakdown
 from targets.models import Target, TargetStanding, TargetValue, TaskStanding
 from targets.progress import STATUS_ORDER, Status, standing_for
 from targets.task_status import task_standing, units_with_roles
@@ -33,19 +35,30 @@ TASK_FIELDS = ["plan", "status", "status_rank", "flags", "behind_responsible"]
 
 
 def _approved_values(targets):
-    """{target_id: {month: (value, updated_at)}} of each target's reporting unit, due months only."""
+    """{target_id: {month: (value, updated_at)}} of each target's reporting unit, due months only;
+    a city target broken down into district shares gets the figure its rule makes of theirs
+    (targets/breakdown.py)."""
     by_id = {t.pk: t for t in targets}
     result = {pk: {} for pk in by_id}
+    shares = breakdown.combining_shares(targets)
     rows = (
         TargetValue.objects.approved()
-        .filter(target_id__in=by_id)
+        .filter(target_id__in=set(by_id) | set(shares))
         .order_by()
         .values_list("target_id", "unit_id", "month", "value", "updated_at")
     )
+    share_series = {}
     for target_id, unit_id, month, value, updated_at in rows:
-        target = by_id[target_id]
-        if unit_id == target.reporting_unit_id and target.is_due_in(month):
+        target = by_id.get(target_id)
+        if target is not None and unit_id == target.reporting_unit_id and target.is_due_in(month):
             result[target_id][month] = (value, updated_at)
+        if target_id in shares and unit_id == shares[target_id][1]:
+            share_series.setdefault(target_id, {})[month] = (value, updated_at)
+    by_city = {}
+    for share_id, (city, _unit_id) in shares.items():
+        by_city.setdefault(city.pk, []).append(share_series.get(share_id, {}))
+    for city_id, series in by_city.items():
+        result[city_id] = breakdown.combined_series(by_id[city_id], series)
     return result
 
 
@@ -166,10 +179,15 @@ def refresh_tasks(plan, task_ids):
 
 
 def refresh_for_units(plan, unit_ids):
-    """After a report of `unit_ids` is approved or reopened: their targets, and every task the
-    units report on (directly or through a group) or that those targets belong to."""
+    """After a report of `unit_ids` is approved or reopened: their targets, the city targets those
+    are district shares of, and every task the units report on (directly or through a group) or that
+    those targets belong to."""
     unit_ids = list(unit_ids)
-    targets = list(Target.objects.filter(plan=plan, reporting_unit_id__in=unit_ids))
+    targets = list(
+        Target.objects.filter(plan=plan)
+        .filter(Q(reporting_unit_id__in=unit_ids) | Q(shares__reporting_unit_id__in=unit_ids))
+        .distinct()
+    )
     group_ids = Unit.members.through.objects.filter(to_unit_id__in=unit_ids).values_list("from_unit_id", flat=True)
     task_ids = set(
         TaskAssignment.objects.filter(task__plan=plan)

@@ -67,8 +67,12 @@ def tasks_for_unit(plan, unit):
 
 def targets_for_unit(plan, unit, month=None):
     """The targets `unit` reports; with `month`, only those due that month (a quarterly figure
-    is asked for in March, June, September and December)."""
+    is asked for in March, June, September and December). A city target whose figure its rule
+    makes of its district shares' (targets/breakdown.py) is not asked of its own unit: the
+    districts report theirs; under 不汇总 the unit still reports the city figure."""
     targets = plan.targets.filter(reporting_unit=unit)
+    combined = plan.targets.filter(shares__isnull=False).exclude(share_rule=targets.model.ShareRule.NONE)
+    targets = targets.exclude(pk__in=combined.values("pk"))
     if month is not None:
         targets = targets.filter(frequency__in=targets.model.frequencies_due_in(month))
     return targets.order_by("position", "code")

@@ -110,6 +110,10 @@ MATRIX = {
     "targets:list": PUBLIC_READ,
     "targets:detail": PUBLIC_READ,
     "targets:year_start": STAFF_ACTION,
+    # A target across the years (targets/views/target_years.py, target_profile.py).
+    "targets:counterpart": STAFF_ACTION,
+    "targets:adopt_profile": STAFF_ACTION,
+    "targets:revert_profile": STAFF_ACTION,
     "tasks:list": PUBLIC_READ,
     "tasks:detail": PUBLIC_READ,
     "units:list": PUBLIC_READ,
@@ -213,6 +217,10 @@ MATRIX = {
                          roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED)),
     "plans:import_template": STAFF_PAGE,
     "plans:import_confirm": STAFF_ACTION,
+    # Breaking a target down into districts (targets/views/breakdown.py): on the published plan the
+    # page says it is for drafts, and a POST is refused with a 400, nothing saved.
+    "plans:breakdown": rule(roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=OK),
+                            roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED)),
 }
 
 
@@ -268,7 +276,8 @@ class SweepFixture(PersonasTestCase):
     def kwargs_for(self, name, params):
         pk_of = {
             "reporting:evidence": self.evidence.pk, "reporting:delete_evidence": self.evidence.pk,
-            "targets:detail": self.target.pk, "targets:year_start": self.target.pk, "reminders:resend": self.reminder.pk,
+            "targets:detail": self.target.pk, "targets:year_start": self.target.pk,
+            **{f"targets:{n}": self.target.pk for n in ("counterpart", "adopt_profile", "revert_profile")}, "reminders:resend": self.reminder.pk,
             **{f"supervision:{step}": self.notice.pk for step in ("detail", "sign", "reply", "close", "escalate")},
             "api:notice-detail": self.notice.pk,
             **{f"instructions:{step}": self.instruction.pk for step in ("detail", "reply", "close")},

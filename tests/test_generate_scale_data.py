@@ -2,7 +2,7 @@ from io import StringIO
 
 from django.core.management import CommandError, call_command
 
-from targets.models import TargetValue
+from targets.models import Target, TargetStanding, TargetValue
 from tasks.models import MonthlyReport, Plan, ProgressReport, Task, TaskAssignment
 from tasks.reporting import reporting_unit_ids, tasks_for_unit
 from tests.personas import PersonasTestCase
@@ -56,6 +56,16 @@ class GenerateScaleDataTests(PersonasTestCase):
             set(breakdown.tasks.values_list("number", flat=True)), set(source.tasks.values_list("number", flat=True))
         )
         self.assertEqual(breakdown.tasks.first().plan, plan)
+        # A first-class breakdown: the share points at its city target, whose stored figure is the
+        # districts' sum (their mean for a rate), as the city unit's own synthetic figure says too.
+        city = plan.targets.get(code=source.code)
+        self.assertEqual(breakdown.breakdown_of, city)
+        self.assertEqual(city.shares.count(), 2)
+        rate = plan.targets.filter(kind=Target.Kind.RATE, breakdown_of__isnull=True).first()
+        self.assertEqual((city.share_rule, rate.share_rule), (Target.ShareRule.SUM, Target.ShareRule.MEAN))
+        shares = {t.pk: t for t in city.shares.all()}
+        december = TargetValue.objects.filter(target__in=shares, month=12).values_list("value", flat=True)
+        self.assertEqual(TargetStanding.objects.get(target=city, month=12).value, sum(december))
 
     def test_it_fills_twelve_approved_months_with_history(self):
         generate(years=1, districts=2)

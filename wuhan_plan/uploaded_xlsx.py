@@ -8,11 +8,13 @@ one. A refusal is UnsafeWorkbook with the reason in Chinese.
 
 import re
 import zipfile
+from dataclasses import dataclass
 from io import BytesIO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 MAX_ZIP_MEMBERS = 200
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
@@ -29,6 +31,43 @@ _CHUNK = 64 * 1024
 
 class UnsafeWorkbook(Exception):
     """The file is refused as a whole; the message says why, in Chinese."""
+
+
+@dataclass
+class CellError:
+    """A problem of an uploaded workbook where its reader finds it: 工作表“进展情况” 第 8 行 D 列（存在问题）：…"""
+
+    message: str
+    sheet: str = ""
+    row: int | None = None
+    column: int | None = None
+    column_title: str = ""
+
+    @property
+    def location(self):
+        parts = []
+        if self.sheet:
+            parts.append(_("工作表“%(sheet)s”") % {"sheet": self.sheet})
+        if self.row:
+            parts.append(_("第 %(row)s 行") % {"row": self.row})
+        if self.column:
+            letter = get_column_letter(self.column)
+            parts.append(
+                _("%(letter)s 列（%(title)s）") % {"letter": letter, "title": self.column_title}
+                if self.column_title else _("%(letter)s 列") % {"letter": letter}
+            )
+        return " ".join(parts)
+
+    def __str__(self):
+        return f"{self.location}：{self.message}" if self.location else self.message
+
+
+class WorkbookRejected(Exception):
+    """The file cannot be saved; `errors` lists every CellError found, and nothing was saved."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__("; ".join(str(error) for error in self.errors))
 
 
 def _declared_encoding(head):

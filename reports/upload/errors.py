@@ -2,47 +2,18 @@
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
-
 from reports.upload.template import PROGRESS_COLUMNS, PROGRESS_SHEET, VALUE_COLUMNS, VALUES_SHEET, _column_of
+from wuhan_plan.uploaded_xlsx import CellError, WorkbookRejected
 
 # Errors -------------------------------------------------------------------------------------
 
 
-@dataclass
-class UploadError:
-    message: str
-    sheet: str = ""
-    row: int | None = None
-    column: int | None = None
-    column_title: str = ""
-
-    @property
-    def location(self):
-        parts = []
-        if self.sheet:
-            parts.append(_("工作表“%(sheet)s”") % {"sheet": self.sheet})
-        if self.row:
-            parts.append(_("第 %(row)s 行") % {"row": self.row})
-        if self.column:
-            letter = get_column_letter(self.column)
-            parts.append(
-                _("%(letter)s 列（%(title)s）") % {"letter": letter, "title": self.column_title}
-                if self.column_title else _("%(letter)s 列") % {"letter": letter}
-            )
-        return " ".join(parts)
-
-    def __str__(self):
-        return f"{self.location}：{self.message}" if self.location else self.message
+class UploadError(CellError):
+    """A problem of an uploaded monthly template, located by sheet, row and column."""
 
 
-class UploadRejected(Exception):
+class UploadRejected(WorkbookRejected):
     """The file cannot be saved; `errors` lists every problem found, nothing was saved."""
-
-    def __init__(self, errors):
-        self.errors = list(errors)
-        super().__init__("; ".join(str(e) for e in self.errors))
 
 
 def _value_error(row, key, message):

@@ -131,7 +131,7 @@ def completion_figure(standing_list, group_of=group_by_tasks):
                 "name": _("完成率·%(status)s") % {"status": status.label},
                 "orientation": "h",
                 "y": [[groups[i] for i in picked], [names[i] for i in picked]],
-                "x": [_bar_length(rows[i]) for i in picked],
+                "x": [bar_length(rows[i]) for i in picked],
                 "text": [_bar_text(rows[i], status.label) for i in picked],
                 "textposition": "outside",
                 "textfont": {"size": 12},
@@ -160,7 +160,7 @@ def completion_figure(standing_list, group_of=group_by_tasks):
             "hoverinfo": "text",
         }
     )
-    highest = max([float(_bar_length(s)) for s in rows] + [100.0])
+    highest = max([float(bar_length(s)) for s in rows] + [100.0])
     figure_layout = layout(
         _("各项指标完成率与时间进度（截至%(month)s月底）") % {"month": month},
         barmode="group",
@@ -179,7 +179,7 @@ def completion_figure(standing_list, group_of=group_by_tasks):
     return {"data": data, "layout": figure_layout}
 
 
-def _bar_length(standing):
+def bar_length(standing):
     """Completion in percent; for a rate, its figure as a share of the target (the gap is in the label)."""
     if standing.value is None:
         return 0

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from targets.plan_authoring import _save
+from targets.plan_authoring import save_with_history
 from targets.plan_import.check import check_plan_rows
 from targets.plan_import.errors import ImportRejected, PlanImportError
 from tasks.models import TaskAssignment
@@ -24,23 +24,23 @@ def save_plan_import(parsed, user):
         with transaction.atomic():
             checked = check_plan_rows(parsed)
             plan = checked.plan
-            _save(plan, user, IMPORTED_REASON)
+            save_with_history(plan, user, IMPORTED_REASON)
             # The rows were built around the unsaved plan and sections: Django fills in each
             # foreign key's id from its object, saved by then, when the row is saved.
             for section in checked.sections:
-                _save(section, user, IMPORTED_REASON)
+                save_with_history(section, user, IMPORTED_REASON)
             tasks = {}
             for row in checked.tasks:
                 task = row.task
-                _save(task, user, IMPORTED_REASON)
+                save_with_history(task, user, IMPORTED_REASON)
                 tasks[task.number] = task
                 for role, units in ((TaskAssignment.Role.LEAD, row.lead_units),
                                     (TaskAssignment.Role.RESPONSIBLE, row.responsible_units)):
                     for position, unit in enumerate(units, start=1):
-                        _save(TaskAssignment(task=task, unit=unit, role=role, position=position), user, IMPORTED_REASON)
+                        save_with_history(TaskAssignment(task=task, unit=unit, role=role, position=position), user, IMPORTED_REASON)
             for row in checked.targets:
                 target = row.target
-                _save(target, user, IMPORTED_REASON)
+                save_with_history(target, user, IMPORTED_REASON)
                 target.tasks.set([tasks[number] for number in row.task_numbers])
     except IntegrityError:
         # Another import of the same code won the race between our check and our save.

@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from targets.models import Target
@@ -54,12 +55,22 @@ class PlanTargetTable(Table):
     comparison = tables.Column(_("比较方式"), accessor="get_comparison_display")
     frequency = tables.Column(_("报送频次"), accessor="get_frequency_display")
     reporting_unit = tables.Column(_("报送单位"))
+    breakdown = tables.Column(_("各区分解"), accessor="pk", empty_values=())
 
     class Meta:
         model = Target
-        fields = ["code", "name", "wording", "kind", "comparison", "frequency", "reporting_unit"]
+        fields = ["code", "name", "wording", "kind", "comparison", "frequency", "reporting_unit", "breakdown"]
         default_columns = fields
         orderable = False
+
+    def render_breakdown(self, record):
+        """A share says so; a draft's other targets link to the breakdown page (targets/views/breakdown.py)."""
+        if record.breakdown_of_id is not None:
+            return _("分区指标")
+        if record.plan.is_published:
+            return "—"
+        url = reverse("plans:breakdown", args=[record.plan.code, record.code])
+        return format_html('<a href="{}">{}</a>', url, _("分解到各区"))
 
 
 class PlanChangeTable(Table):

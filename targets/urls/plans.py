@@ -1,7 +1,7 @@
 """URLs of the plan authoring pages (bureau staff), under /plans/."""
 from django.urls import path
 
-from targets.views import plan_import
+from targets.views import breakdown, plan_import
 from targets.views import plans as views
 
 app_name = "plans"
@@ -16,4 +16,5 @@ urlpatterns = [
     path("<slug:plan_code>/publish/", views.plan_publish, name="publish"),
     path("<slug:plan_code>/tasks/<int:number>/", views.task_edit, name="task"),
     path("<slug:plan_code>/targets/<str:target_code>/", views.target_edit, name="target"),
+    path("<slug:plan_code>/targets/<str:target_code>/breakdown/", breakdown.target_breakdown, name="breakdown"),
 ]

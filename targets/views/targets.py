@@ -30,6 +30,8 @@ from targets.tables.targets import (
     TargetTable,
     completion_text,
 )
+from targets.views.breakdown import breakdown_context
+from targets.views.target_years import target_years
 from targets.year_start import YearStartForm, set_year_start, year_start_history
 from units.access import get_object_for_user, is_staff, require_role, require_staff
 from wuhan_plan.tables import CountedPaginator
@@ -101,13 +103,16 @@ def target_year_start(request, pk):
     return _detail_page(request, plan, target, as_of_month(request, plan), form, status=400)
 
 
-def _detail_page(request, plan, target, as_of, year_start_form=None, status=200):
+def _detail_page(request, plan, target, as_of, year_start_form=None, status=200, earlier_forms=None):
     standing = TargetStanding.objects.select_related("target").get(target=target, month=as_of.month)
     standing.target = target  # the one with its reporting unit and goal group
-    figure = figure_json(target_figure(standing))
+    years = target_years(request, target, earlier_forms)  # the same target in earlier plans
+    figure = figure_json(target_figure(standing, earlier_years=years.series))
     forecast = standing.forecast
     if year_start_form is None and target.kind == Target.Kind.STOCK and is_staff(request.user):
         year_start_form = YearStartForm(target=target)
+    shown_breakdown = breakdown_context(standing)
+    combined = bool(shown_breakdown.get("breakdown") and shown_breakdown["breakdown"]["combined"])
     context = page_context(
         request, plan, as_of,
         target=target,
@@ -115,7 +120,7 @@ def _detail_page(request, plan, target, as_of, year_start_form=None, status=200)
         tasks=list(target.tasks.select_related("section").order_by("number")),
         figure=json.loads(figure),
         figure_script=figure_script(figure, "fig-target"),
-        table=_monthly_values(target, as_of.month),
+        table=_combined_values(standing) if combined else _monthly_values(target, as_of.month),
         forecast_statement=forecast.statement(target) if forecast else "",
         forecast_method=forecast.method_text(target) if forecast else "",
         completion_text=completion_text(standing),
@@ -124,8 +129,20 @@ def _detail_page(request, plan, target, as_of, year_start_form=None, status=200)
         year_start=format_number(target.baseline) if target.baseline is not None else "",
         year_start_history=year_start_history(target) if target.kind == Target.Kind.STOCK else [],
         year_start_form=year_start_form,
+        **shown_breakdown,
+        **years.context,
     )
     return render(request, "targets/target_detail.html", context, status=status)
+
+
+def _combined_values(standing):
+    """The table of a city target whose figure is made of its districts' (targets/breakdown.py): the
+    stored standing's monthly figures, no query; who reported each is on the districts' own pages."""
+    target = standing.target
+    note = _("由各区已审核数值%(rule)s得出") % {"rule": target.get_share_rule_display()}
+    values = [TargetValue(target=target, month=month, value=value, note=note)
+              for month, value in standing.monthly_values.items()]
+    return MonthlyValueTable(values)
 
 
 def _monthly_values(target, month):

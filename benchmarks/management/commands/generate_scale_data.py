@@ -6,8 +6,8 @@ and titled 【合成数据】…, and fills it with a year of approved data:
 
 - every target of the 2023 plan, plus its breakdown to each district (the members of the group
   各区人民政府, code gqrmzf): a Target of its own in the synthetic plan, code `T01.07`, name
-  "…（洪山区）", reporting unit the district, linked to the same tasks. So the pages need no new
-  model: a breakdown is a target like any other, reported by the district;
+  "…（洪山区）", reporting unit the district, linked to the same tasks: a district share of the city
+  target (`Target.breakdown_of`, targets/breakdown.py), whose figure its rule makes of the shares';
 - every unit that reports for the 2023 plan is assigned to every synthetic task (the plan's own
   lead units stay lead, the others become responsible), so each unit reports progress on all
   22 tasks: 22 tasks × ~45 units × 12 months of narratives;
@@ -239,6 +239,8 @@ class Command(BaseCommand):
             city = self.copy_target(
                 target, plan, position, target.code, target.name, target.reporting_unit_id, 1, section_map
             )
+            if districts and target.kind == Target.Kind.RATE:
+                city.share_rule = Target.ShareRule.MEAN  # a rate is the districts' mean, not their sum
             new_targets.append((city, None, task_ids))
             for index, district in enumerate(districts, start=1):
                 position += 1
@@ -247,7 +249,12 @@ class Command(BaseCommand):
                     target, plan, position, f"{target.code}.{index:02d}", name, district.pk, len(districts), section_map
                 )
                 new_targets.append((breakdown, city, task_ids))
-        Target.objects.bulk_create([t for t, _, _ in new_targets], batch_size=BATCH_SIZE)
+        # The city targets first: each district share points at its city target (Target.breakdown_of).
+        Target.objects.bulk_create([t for t, parent, _ in new_targets if parent is None], batch_size=BATCH_SIZE)
+        for share, city, _ in new_targets:
+            if city is not None:
+                share.breakdown_of = city
+        Target.objects.bulk_create([t for t, parent, _ in new_targets if parent is not None], batch_size=BATCH_SIZE)
         links = [
             Target.tasks.through(target_id=t.pk, task_id=task_id) for t, _, task_ids in new_targets for task_id in task_ids
         ]

@@ -88,7 +88,7 @@ def overview_sheet(wb, data, heading):
                     target.unit_of_measure,
                     _("%(month)s月") % {"month": standing.value_month} if standing.value_month else DASH,
                     completion_cell(standing),
-                    DASH if target.is_percent else _number(standing.time_progress),
+                    DASH if target.is_percent else _number(standing.expected_share),  # its own profile, as on the pages
                     "",
                     target.reporting_unit.name,
                 ],
@@ -122,7 +122,7 @@ def _completion_chart(ws, data, anchor_row, data_column):
     for row, standing in enumerate(data.standings, start=anchor_row + 1):
         write_cell(ws, row, col, f"{standing.target.code} {standing.target.name}")
         write_cell(ws, row, col + 1, _number(standing.completion) if standing.completion is not None else 0)
-        write_cell(ws, row, col + 2, _number(standing.time_progress))
+        write_cell(ws, row, col + 2, _number(standing.expected_share))
     for offset in range(3):
         ws.column_dimensions[get_column_letter(col + offset)].hidden = True
     if not data.standings:

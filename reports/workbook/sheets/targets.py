@@ -101,7 +101,7 @@ def targets_sheet(wb, data, heading):
             _comparison(target, comparisons),
             *[_number(standing.monthly_values[m]) if m in standing.monthly_values else None for m in months],
             completion_cell(standing),
-            DASH if target.is_percent else _number(standing.time_progress),
+            DASH if target.is_percent else _number(standing.expected_share),  # its own profile, as on the pages
             "",
             _number(forecast) if forecast is not None else DASH,
             _lead_units(target),

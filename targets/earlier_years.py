@@ -6,13 +6,17 @@ the nearest earlier plan that has it (a year without it is skipped). Each counte
 the same way in turn, so a code changed once, and chosen by staff, carries on by code before it.
 
 Each year's figures are its December standing's approved monthly values (the standing carries
-every approved figure of its year). Two queries, however many years: the earlier plans' targets
-(a few columns), the chosen ones' December standings; none without an earlier published plan (the
-page's published plans are given).
+every approved figure of its year). Two queries, whatever the number of years or of targets, with or
+without an earlier plan (the page's published plans are given): the candidates in the earlier plans
+(the same code, the counterparts staff chose and the targets with their codes — a few rows, not every
+target of every year) and their December standings. Staff choosing a counterpart read the previous
+plan's targets too (`previous_targets`, read when the form is drawn).
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.db.models import Q
 
 from targets.models import Target, TargetStanding
 from targets.numbers import format_number
@@ -52,17 +56,21 @@ class EarlierYear:
 class EarlierYears:
     years: list = field(default_factory=list)  # EarlierYear, newest first
     previous_plan: Plan | None = None  # the nearest earlier published plan
-    previous_targets: list = field(default_factory=list)  # its targets, for staff to choose from
+    previous_targets: object = ()  # its targets, for staff to choose from (a queryset, read when drawn)
 
     def series(self):
         """[(year, {month: value})] of the years with a figure, newest first: the chart's lines."""
         return [(year.year, year.monthly_values) for year in self.years if year.monthly_values]
 
 
+def _plan_of(target, plans):
+    return next((p for p in plans if p.pk == target.plan_id), None) or target.plan
+
+
 def earlier_plans(target, plans=None):
     """The published plans of the years before the target's plan's, newest first, one per year."""
     plans = list(Plan.objects.published()) if plans is None else plans
-    plan = next((p for p in plans if p.pk == target.plan_id), None) or target.plan
+    plan = _plan_of(target, plans)
     result, years = [], set()
     for candidate in sorted(plans, key=lambda p: (-p.year, p.code)):
         if candidate.year < plan.year and candidate.is_published and candidate.year not in years:
@@ -90,25 +98,37 @@ def _chain(target, plans, targets):
     return chain
 
 
+def _candidates(target, user, year):
+    """The targets of the published plans before `year` a chain can pass through: the same code, the
+    counterparts staff chose (in any plan up to `year`) and the targets with those counterparts' codes."""
+    chosen = Target.objects.filter(
+        plan__year__lte=year, counterpart_in_previous_plan__isnull=False
+    ).values("counterpart_in_previous_plan_id")
+    # By year, not by a list of plan ids: the query runs even without an earlier plan (an empty
+    # list would skip it), so the page's queries are the same whatever the years stored.
+    return (
+        Target.objects.for_user(user)
+        .filter(plan__year__lt=year, plan__in=Plan.objects.published())
+        .filter(Q(code=target.code) | Q(pk__in=chosen) | Q(code__in=Target.objects.filter(pk__in=chosen).values("code")))
+        .only(*LIGHT_FIELDS).order_by("plan_id", "position", "code")
+    )
+
+
 def earlier_years(target, user, plans=None):
     """The target's counterparts in the earlier published plans with their figures (EarlierYears).
 
     `plans`: the published plans (the page has them: `request.published_plans`), else one query.
     """
+    plans = list(Plan.objects.published()) if plans is None else plans
     earlier = earlier_plans(target, plans)
-    if not earlier:
-        return EarlierYears()
-    targets = list(
-        Target.objects.for_user(user).filter(plan_id__in=[p.pk for p in earlier])
-        .only(*LIGHT_FIELDS).order_by("plan_id", "position", "code")
+    plan_ids = {p.pk for p in earlier}
+    candidates = _candidates(target, user, _plan_of(target, plans).year)
+    rows = TargetStanding.objects.filter(target__in=candidates.values("pk"), month=YEAR_END).values_list(
+        "target_id", "monthly_values_json"
     )
+    figures = {pk: {int(m): Decimal(v) for m, v in values.items()} for pk, values in rows}
+    targets = [t for t in candidates if t.plan_id in plan_ids]  # one per year: the plans kept
     chain = _chain(target, earlier, targets)
-    figures = {}
-    if chain:
-        rows = TargetStanding.objects.filter(target_id__in=[t.pk for _p, t, _s in chain], month=YEAR_END).values_list(
-            "target_id", "monthly_values_json"
-        )
-        figures = {pk: {int(m): Decimal(v) for m, v in values.items()} for pk, values in rows}
     years = []
     for i, (plan, counterpart, by_staff) in enumerate(chain):
         older = chain[i + 1] if i + 1 < len(chain) else None
@@ -117,7 +137,8 @@ def earlier_years(target, user, plans=None):
             start = figures.get(older[1].pk, {}).get(YEAR_END)
         monthly = dict(sorted(figures.get(counterpart.pk, {}).items()))
         years.append(EarlierYear(plan, counterpart, monthly, start, chosen_by_staff=by_staff))
+    if not earlier:
+        return EarlierYears(years=years)
     previous = earlier[0]
-    return EarlierYears(
-        years=years, previous_plan=previous, previous_targets=[t for t in targets if t.plan_id == previous.pk],
-    )
+    previous_targets = Target.objects.for_user(user).filter(plan=previous).only(*LIGHT_FIELDS).order_by("position", "code")
+    return EarlierYears(years=years, previous_plan=previous, previous_targets=previous_targets)

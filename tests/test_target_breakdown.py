@@ -192,7 +192,7 @@ class BreakdownPageTest(BreakdownTestCase):
         # 50 ÷ 1,450 = 3.4 %, with the rule named where a reported row has its note.
         table = self.page(self.contracts).context["table"]
         rows = [(row.get_cell("month"), row.get_cell("value"), row.get_cell("note")) for row in table.rows]
-        self.assertEqual(rows, [("3月", "50亿元", "由各区已审核数值求和得出")])
+        self.assertEqual(rows, [("3月", "50亿元", "由3个区已审核数值求和得出")])
         self.assertIn("3.4%", str(table.rows[0].get_cell("completion")))
 
     def test_the_status_is_read_from_each_shares_stored_standing(self):

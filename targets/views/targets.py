@@ -8,6 +8,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, F
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -137,11 +138,20 @@ def _detail_page(request, plan, target, as_of, year_start_form=None, status=200,
 
 def _combined_values(standing):
     """The table of a city target whose figure is made of its districts' (targets/breakdown.py): the
-    stored standing's monthly figures, no query; who reported each is on the districts' own pages."""
+    stored standing's monthly figures, each with the number of districts it is made of (one query,
+    as the unit's own values would be); who reported each is on the districts' own pages."""
     target = standing.target
-    note = _("由各区已审核数值%(rule)s得出") % {"rule": target.get_share_rule_display()}
-    values = [TargetValue(target=target, month=month, value=value, note=note)
-              for month, value in standing.monthly_values.items()]
+    reported = dict(
+        TargetValue.objects.approved()
+        .filter(target__breakdown_of=target, unit_id=F("target__reporting_unit_id"), month__lte=standing.month)
+        .order_by().values("month").annotate(n=Count("id")).values_list("month", "n")
+    )
+    words = _("由%(n)s个区已审核数值%(rule)s得出")
+    rule = target.get_share_rule_display()
+    values = [
+        TargetValue(target=target, month=month, value=value, note=words % {"n": reported.get(month, 0), "rule": rule})
+        for month, value in standing.monthly_values.items()
+    ]
     return MonthlyValueTable(values)
 
 

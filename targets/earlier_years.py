@@ -6,17 +6,17 @@ the nearest earlier plan that has it (a year without it is skipped). Each counte
 the same way in turn, so a code changed once, and chosen by staff, carries on by code before it.
 
 Each year's figures are its December standing's approved monthly values (the standing carries
-every approved figure of its year). Two queries, whatever the number of years or of targets, with or
+every approved figure of its year). One query, whatever the number of years or of targets, with or
 without an earlier plan (the page's published plans are given): the candidates in the earlier plans
 (the same code, the counterparts staff chose and the targets with their codes — a few rows, not every
-target of every year) and their December standings. Staff choosing a counterpart read the previous
+target of every year), each with its December standing's figures. Staff choosing a counterpart read the previous
 plan's targets too (`previous_targets`, read when the form is drawn).
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from targets.models import Target, TargetStanding
 from targets.numbers import format_number
@@ -111,6 +111,11 @@ def _candidates(target, user, year):
         .filter(plan__year__lt=year, plan__in=Plan.objects.published())
         .filter(Q(code=target.code) | Q(pk__in=chosen) | Q(code__in=Target.objects.filter(pk__in=chosen).values("code")))
         .only(*LIGHT_FIELDS).order_by("plan_id", "position", "code")
+        # Each candidate's figures by the standings' (target, month) index: a few lookups, where a
+        # join of the standings would scan them all.
+        .annotate(december_values=Subquery(
+            TargetStanding.objects.filter(target=OuterRef("pk"), month=YEAR_END).values("monthly_values_json")[:1]
+        ))
     )
 
 
@@ -122,11 +127,8 @@ def earlier_years(target, user, plans=None):
     plans = list(Plan.objects.published()) if plans is None else plans
     earlier = earlier_plans(target, plans)
     plan_ids = {p.pk for p in earlier}
-    candidates = _candidates(target, user, _plan_of(target, plans).year)
-    rows = TargetStanding.objects.filter(target__in=candidates.values("pk"), month=YEAR_END).values_list(
-        "target_id", "monthly_values_json"
-    )
-    figures = {pk: {int(m): Decimal(v) for m, v in values.items()} for pk, values in rows}
+    candidates = list(_candidates(target, user, _plan_of(target, plans).year))
+    figures = {t.pk: {int(m): Decimal(v) for m, v in (t.december_values or {}).items()} for t in candidates}
     targets = [t for t in candidates if t.plan_id in plan_ids]  # one per year: the plans kept
     chain = _chain(target, earlier, targets)
     years = []

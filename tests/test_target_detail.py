@@ -109,7 +109,7 @@ class TargetDetailQueryCountTest(PersonasTestCase):
     def test_it_uses_the_same_number_of_queries_for_more_data(self):
         target = Target.objects.get(plan=self.plan, code="T08")
         url = reverse("targets:detail", args=[target.pk])
-        # 18: the target's open leaders' instructions (reports/templatetags/instructions.py) are one query,
+        # 17: the target's open leaders' instructions (reports/templatetags/instructions.py) are one query,
         # its district shares' standings (targets/views/breakdown.py) another, the same target in earlier
-        # years two more (targets/earlier_years.py: run with or without an earlier plan).
-        dashboard_seed.assert_queries_constant_as_data_grows(self, url, 18)
+        # years one more (targets/earlier_years.py: run with or without an earlier plan).
+        dashboard_seed.assert_queries_constant_as_data_grows(self, url, 17)

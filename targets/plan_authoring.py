@@ -4,6 +4,7 @@ Every save keeps a django-simple-history version with its user; a change to a pu
 structure needs a reason, stored as the version's change reason. A published plan's stored
 standings are recomputed in the same transaction (tasks.signals.plan_data_changed); a draft has
 none until it is published. This lives in targets/ because a plan's parts include its targets.
+Adding and deleting a section, task or target is targets/plan_structure.py, on these helpers.
 """
 
 from django.core.exceptions import ValidationError
@@ -34,7 +35,8 @@ def save_with_history(obj, user, reason=""):
     obj.save()
 
 
-def _delete(obj, user, reason=""):
+def delete_with_history(obj, user, reason=""):
+    """Delete `obj`, its django-simple-history version (type '-') carrying `user` and `reason`."""
     obj._history_user = user
     if reason:
         obj._change_reason = reason
@@ -56,7 +58,8 @@ def clean_reason(plan, reason):
     return reason
 
 
-def _changed(plan):
+def announce_change(plan):
+    """A published plan's stored standings follow the change, in the same transaction."""
     if plan.is_published:
         plan_data_changed.send(sender=None, plan=plan)
 
@@ -108,7 +111,7 @@ def publish_plan(plan, user):
         raise ValidationError(_("每项任务至少须有一个牵头单位，才能发布。"))
     plan.state = Plan.State.PUBLISHED
     save_with_history(plan, user, PUBLISHED_REASON)
-    _changed(plan)
+    announce_change(plan)
     return plan
 
 
@@ -116,7 +119,7 @@ def publish_plan(plan, user):
 def save_plan_header(plan, user, reason=""):
     """The header (year, code, title, document number …) as the form set it on `plan`."""
     save_with_history(plan, user, reason)
-    _changed(plan)
+    announce_change(plan)
     return plan
 
 
@@ -129,7 +132,7 @@ def _set_assignments(task, wanted, user, reason):
         if (assignment.unit_id, assignment.role) in keep:
             existing[(assignment.unit_id, assignment.role)] = assignment
         else:
-            _delete(assignment, user, reason)
+            delete_with_history(assignment, user, reason)
     for role, units in wanted.items():
         for position, unit in enumerate(units, start=1):
             assignment = existing.get((unit.pk, role))
@@ -146,12 +149,15 @@ def save_task(task, *, lead_units, responsible_units, user, reason=""):
     save_with_history(task, user, reason)
     wanted = {TaskAssignment.Role.LEAD: list(lead_units), TaskAssignment.Role.RESPONSIBLE: list(responsible_units)}
     _set_assignments(task, wanted, user, reason)
-    _changed(task.plan)
+    announce_change(task.plan)
     return task
 
 
 @transaction.atomic
-def save_target(target, user, reason=""):
+def save_target(target, user, reason="", tasks=None):
+    """The target as the form set it; with `tasks`, linked to exactly those of its plan's tasks."""
     save_with_history(target, user, reason)
-    _changed(target.plan)
+    if tasks is not None:
+        target.tasks.set(tasks)
+    announce_change(target.plan)
     return target

@@ -208,7 +208,11 @@ MATRIX = {
     # Plan authoring (targets/views/plans.py), swept on the published 2023 plan: its publish page redirects.
     "plans:list": STAFF_PAGE,
     "plans:detail": STAFF_PAGE,
-    **dict.fromkeys(["plans:copy", "plans:edit", "plans:task", "plans:target"], rule(
+    # Adding and deleting parts (targets/views/plan_parts.py): a form error, or (the sweep's task area
+    # and task are in use) the refusal with a 400, nothing deleted.
+    **dict.fromkeys(["plans:copy", "plans:edit", "plans:task", "plans:target", "plans:section_add", "plans:section",
+                     "plans:section_delete", "plans:task_add", "plans:task_delete", "plans:target_add",
+                     "plans:target_delete"], rule(
         roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=OK), roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED))),
     "plans:publish": rule(roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=REDIRECT),
                           roles(liaisons=FORBIDDEN, leader=FORBIDDEN, staff=ACCEPTED)),
@@ -287,7 +291,7 @@ class SweepFixture(PersonasTestCase):
         }
         values = {
             "pk": pk_of.get(name, self.report.pk), "task_number": self.task.number, "number": self.task.number,
-            "code": "jxj", "plan_code": self.plan.code, "target_code": self.target.code, "month": 6, "year": 2023, "quarter": 1, "week": "2023-W20",
+            "code": "jxj", "plan_code": self.plan.code, "section_kind": "task", "target_code": self.target.code, "month": 6, "year": 2023, "quarter": 1, "week": "2023-W20",
         }
         missing = [p for p in params if p not in values]
         self.assertEqual(missing, [], f"{name}: tell the sweep which object to use for {missing}")

@@ -40,12 +40,18 @@ class DraftTestCase(PersonasTestCase):
         return reverse("plans:target", args=[(plan or self.draft).code, code])
 
     @staticmethod
-    def task_form(task, **changes):
-        data = {
-            "number": task.number, "section": task.section_id, "title": task.title, "text": task.text,
-            "lead_units": [u.pk for u in task.lead_units()],
-            "responsible_units": [u.pk for u in task.responsible_units()],
+    def task_form(task, lead_units=None, responsible_units=None, **changes):
+        """The task page's form as staff fill it: its fields, and a role and place for each of its units;
+        `lead_units` / `responsible_units` (units or their ids, in order) replace the task's."""
+        data = {"number": task.number, "section": task.section_id, "title": task.title, "text": task.text}
+        chosen = {
+            TaskAssignment.Role.LEAD: task.lead_units() if lead_units is None else lead_units,
+            TaskAssignment.Role.RESPONSIBLE: task.responsible_units() if responsible_units is None else responsible_units,
         }
+        for role, units in chosen.items():
+            for position, unit in enumerate(units, start=1):
+                pk = getattr(unit, "pk", unit)
+                data[f"role_{pk}"], data[f"position_{pk}"] = role, position
         data.update(changes)
         return data
 
@@ -54,7 +60,8 @@ class DraftTestCase(PersonasTestCase):
         data = {
             "name": target.name, "value": str(target.value), "unit_of_measure": target.unit_of_measure,
             "comparison": target.comparison, "comparison_wording": target.comparison_wording,
-            "kind": target.kind, "frequency": target.frequency,
+            "kind": target.kind, "frequency": target.frequency, "goal_section": target.goal_section_id or "",
+            "tasks": [task.pk for task in target.tasks.all()],
         }
         data.update(changes)
         return data

@@ -1,7 +1,7 @@
 """URLs of the plan authoring pages (bureau staff), under /plans/."""
 from django.urls import path
 
-from targets.views import breakdown, plan_import
+from targets.views import breakdown, plan_import, plan_parts
 from targets.views import plans as views
 
 app_name = "plans"
@@ -14,7 +14,16 @@ urlpatterns = [
     path("<slug:plan_code>/", views.plan_detail, name="detail"),
     path("<slug:plan_code>/edit/", views.plan_edit, name="edit"),
     path("<slug:plan_code>/publish/", views.plan_publish, name="publish"),
+    path("<slug:plan_code>/sections/new/", plan_parts.section_add, name="section_add"),
+    path("<slug:plan_code>/sections/<slug:section_kind>/<int:number>/", plan_parts.section_edit, name="section"),
+    path("<slug:plan_code>/sections/<slug:section_kind>/<int:number>/delete/", plan_parts.section_delete,
+         name="section_delete"),
+    path("<slug:plan_code>/tasks/new/", plan_parts.task_add, name="task_add"),
     path("<slug:plan_code>/tasks/<int:number>/", views.task_edit, name="task"),
+    path("<slug:plan_code>/tasks/<int:number>/delete/", plan_parts.task_delete, name="task_delete"),
+    # Before <target_code>/: a target cannot be coded "new" (targets.plan_forms.RESERVED_CODES).
+    path("<slug:plan_code>/targets/new/", plan_parts.target_add, name="target_add"),
     path("<slug:plan_code>/targets/<str:target_code>/", views.target_edit, name="target"),
+    path("<slug:plan_code>/targets/<str:target_code>/delete/", plan_parts.target_delete, name="target_delete"),
     path("<slug:plan_code>/targets/<str:target_code>/breakdown/", breakdown.target_breakdown, name="breakdown"),
 ]

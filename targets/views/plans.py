@@ -1,5 +1,6 @@
 """The plan authoring pages (bureau staff): the plans, copying one into next year's draft, editing its
-header, tasks and targets, and publishing it. Saving goes through targets.plan_authoring.
+header, tasks and targets, and publishing it. Saving goes through targets.plan_authoring; adding and
+deleting a section, task or target is targets/views/plan_parts.py.
 
 They live in targets/ — the lowest layer that sees both a plan's tasks (tasks/) and its targets.
 """
@@ -7,7 +8,9 @@ They live in targets/ — the lowest layer that sees both a plan's tasks (tasks/
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,23 +19,27 @@ from targets import plan_authoring
 from targets.models import Target
 from targets.plan_forms import PlanCopyForm, PlanHeaderForm, TargetForm, TaskForm
 from targets.tables.plans import PlanChangeTable, PlanTable, PlanTargetTable, PlanTaskTable
-from tasks.models import Plan, Task, TaskAssignment
+from tasks.models import Plan, Section, Task, TaskAssignment
 from units.access import require_staff
 
 CHANGES_SHOWN = 50
 CHANGE_KINDS = {"+": gettext_lazy("新增"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
 
 
-def _staff_plan(request, plan_code):
+def staff_plan(request, plan_code):
     require_staff(request.user)
     return get_object_or_404(Plan, code=plan_code)
 
 
 def _changes(plan):
-    """The latest versions of the plan's header, tasks, their units and targets, newest first."""
-    task_ids = list(plan.tasks.values_list("pk", flat=True))
+    """The latest versions of the plan's header, sections, tasks, their units and targets, newest first
+(a deleted part's too: the tasks are those the plan ever had)."""
+    task_ids = Task.history.filter(plan_id=plan.pk).values("id")
     parts = [
         (plan.history.select_related("history_user"), lambda h: _("工作要点“%(title)s”") % {"title": h.title}),
+        (Section.history.filter(plan_id=plan.pk).select_related("history_user"),
+         lambda h: _("板块 %(numeral)s%(title)s（%(kind)s）") % {
+             "numeral": h.numeral, "title": h.title, "kind": h.get_kind_display()}),
         (Task.history.filter(plan_id=plan.pk).select_related("history_user"),
          lambda h: _("任务 %(number)s. %(title)s") % {"number": h.number, "title": h.title}),
         (TaskAssignment.history.filter(task_id__in=task_ids).select_related("history_user", "unit"),
@@ -77,11 +84,15 @@ def plan_copy(request):
 @login_required
 @require_GET
 def plan_detail(request, plan_code):
-    plan = _staff_plan(request, plan_code)
+    plan = staff_plan(request, plan_code)
     tasks = plan.tasks.select_related("section", "plan").prefetch_related("assignments__unit")
     targets = plan.targets.select_related("reporting_unit", "plan")
+    sections = plan.sections.annotate(
+        task_count=Count("tasks", distinct=True), target_count=Count("goal_targets", distinct=True)
+    ).order_by("kind", "number")
     context = {
         "plan": plan,
+        "sections": sections,
         "tasks": PlanTaskTable(tasks, prefix="t-"),
         "targets": PlanTargetTable(targets, prefix="g-"),
         "changes": PlanChangeTable(_changes(plan), prefix="h-"),
@@ -89,31 +100,32 @@ def plan_detail(request, plan_code):
     return render(request, "plans/plan_detail.html", context)
 
 
-def _edit_page(request, plan, form, save, heading):
-    """The shared edit flow: show the form, or save through `save(form)` and go back to the plan."""
+def edit_page(request, plan, form, save, heading, template="plans/plan_part_form.html", delete_url=None):
+    """The shared edit (and add) flow: show the form, or save through `save(form)` and go back to the plan."""
     if request.method == "POST" and form.is_valid():
         save(form)
         messages.success(request, _("已保存。"))
         return redirect("plans:detail", form.plan.code)
-    return render(request, "plans/plan_part_form.html", {"plan": plan, "form": form, "heading": heading})
+    context = {"plan": plan, "form": form, "heading": heading, "delete_url": delete_url}
+    return render(request, template, context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, plan_code):
-    plan = _staff_plan(request, plan_code)
+    plan = staff_plan(request, plan_code)
     form = PlanHeaderForm(request.POST or None, instance=plan)
 
     def save(form):
         plan_authoring.save_plan_header(form.save(commit=False), request.user, form.cleaned_data["reason"])
 
-    return _edit_page(request, plan, form, save, _("修改工作要点"))
+    return edit_page(request, plan, form, save, _("修改工作要点"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_edit(request, plan_code, number):
-    plan = _staff_plan(request, plan_code)
+    plan = staff_plan(request, plan_code)
     task = get_object_or_404(Task.objects.select_related("plan"), plan=plan, number=number)
     form = TaskForm(request.POST or None, instance=task)
 
@@ -124,27 +136,33 @@ def task_edit(request, plan_code, number):
             user=request.user, reason=data["reason"],
         )
 
-    return _edit_page(request, plan, form, save, _("修改任务 %(number)s") % {"number": task.number})
+    heading = _("修改任务 %(number)s") % {"number": task.number}
+    delete_url = reverse("plans:task_delete", args=[plan.code, task.number])
+    return edit_page(request, plan, form, save, heading, "plans/task_form.html", delete_url)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_edit(request, plan_code, target_code):
-    plan = _staff_plan(request, plan_code)
+    plan = staff_plan(request, plan_code)
     target = get_object_or_404(Target.objects.select_related("plan"), plan=plan, code=target_code)
     form = TargetForm(request.POST or None, instance=target)
 
     def save(form):
-        plan_authoring.save_target(form.save(commit=False), request.user, form.cleaned_data["reason"])
+        plan_authoring.save_target(
+            form.save(commit=False), request.user, form.cleaned_data["reason"], tasks=form.cleaned_data.get("tasks"),
+        )
 
-    return _edit_page(request, plan, form, save, _("修改指标 %(code)s") % {"code": target.code})
+    heading = _("修改指标 %(code)s") % {"code": target.code}
+    delete_url = reverse("plans:target_delete", args=[plan.code, target.code])
+    return edit_page(request, plan, form, save, heading, delete_url=delete_url)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_publish(request, plan_code):
     """GET asks for confirmation; POST publishes."""
-    plan = _staff_plan(request, plan_code)
+    plan = staff_plan(request, plan_code)
     if plan.is_published:
         messages.info(request, _("该工作要点已发布。"))
         return redirect("plans:detail", plan.code)

@@ -91,7 +91,8 @@ def targets_sheet(wb, data, heading):
     comparisons = {value: str(label) for value, label in Target.Comparison.choices}
     for standing in data.standings:
         target = standing.target
-        fmt = _value_format(target, [target.value, *standing.monthly_values.values()])
+        monthly = standing.monthly_values  # decoded once a row, not once a cell
+        fmt = _value_format(target, [target.value, *monthly.values()])
         forecast = standing.forecast.value if standing.forecast else None
         row = [
             target.code,
@@ -99,7 +100,7 @@ def targets_sheet(wb, data, heading):
             _number(target.value),
             target.unit_of_measure,
             _comparison(target, comparisons),
-            *[_number(standing.monthly_values[m]) if m in standing.monthly_values else None for m in months],
+            *[_number(monthly[m]) if m in monthly else None for m in months],
             completion_cell(standing),
             DASH if target.is_percent else _number(standing.expected_share),  # its own profile, as on the pages
             "",

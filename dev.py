@@ -122,6 +122,9 @@ def start():
         print("\n正在停止…", flush=True)
         return 0
     finally:
+        # A second Ctrl-C (or SIGTERM) while stopping changes nothing: the stop goes on to the end.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stop(processes)
         print("已停止。", flush=True)
 

@@ -4,6 +4,8 @@ each email says; delivery.py records and sends them)."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from reports.models import ReminderMessage
 from reports.reminders.calendar import plan_for
 from tasks.models import MonthlyReport
@@ -31,11 +33,12 @@ def greeting_name(recipient, unit_names=None):
     The name is the account's full name, or its username only when no name is set; the unit is
     the one the message is addressed for (a liaison's), else the person's own unit from
     `unit_names` ({user pk: unit name}, see unit_names_of); a leader without a unit is greeted by
-    name alone, a unit mailbox by the unit's name.
+    name alone, a unit mailbox by the unit's name; an address left with neither (its account deleted
+    since the message was recorded) by 您好.
     """
     user = recipient.user
     if user is None:
-        return recipient.unit.name if recipient.unit else recipient.name
+        return (recipient.unit.name if recipient.unit else recipient.name) or _("您好")
     name = user.get_full_name() or user.get_username()
     unit_name = recipient.unit.name if recipient.unit else (unit_names or {}).get(user.pk, "")
     return f"{name}（{unit_name}）" if unit_name else name

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKDIR = Path(os.environ.get("MUTATION_DIR", ROOT / "var" / "mutation"))
 MODULES = [
     "targets/progress.py", "targets/forecast.py", "targets/expected_path.py", "tasks/calendar.py",
-    "units/access.py", "reports/reminders/delivery.py", "reports/upload/apply.py",
+    "units/access.py", "reports/reminders/delivery.py", "reports/upload/apply.py", "reporting/services/workflow.py",
 ]
 TESTS = [
     "tests/test_progress_rules.py",
@@ -47,11 +47,17 @@ TESTS_OF = {
         "tests/test_reminders_tasks.py", "tests/test_send_reminders.py", "tests/test_smtp_delivery.py",
         "tests/test_reminders_concurrency.py", "tests/test_reminders_queries.py", "tests/test_reminders_views.py",
         "tests/test_worker_recovery.py", "tests/test_quick_failures.py", "tests/test_returned_notice.py",
-        "tests/test_reminders_claim.py",
+        "tests/test_reminders_claim.py", "tests/test_reminders_delivery_edges.py",
+        "tests/test_supervision_ladder.py",  # the urging notices' emails
     ],
     "reports/upload/apply.py": [
         "tests/test_upload.py", "tests/test_upload_columns.py", "tests/test_upload_duplicates.py",
         "tests/test_upload_refusals.py",
+    ],
+    # Submit, approve, return, reopen: the services' own tests, the review pages, the returned email, history.
+    "reporting/services/workflow.py": [
+        "tests/test_reporting_services.py", "tests/test_reporting_review.py", "tests/test_returned_notice.py",
+        "tests/test_reporting_history.py", "tests/test_reporting_submit.py",
     ],
 }
 MUTMUT = Path(sys.executable).with_name("mutmut")

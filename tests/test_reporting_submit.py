@@ -122,17 +122,29 @@ class SubmitRefusalWordingTests(ReportingTestCase):
     def test_it_names_each_missing_target_and_task_in_plan_order(self):
         # 市地方金融局 in March: T16, T17 and T18 (quarterly, due in March) and T43; tasks 19 and 21.
         services.save_target_value(self.jrj_report, self.loan_growth, value="11", source="测试", user=self.jrj_liaison)
-        services.save_progress(self.jrj_report, self.plan.tasks.get(number=19), **self.progress_data(),
-                               user=self.jrj_liaison)
         self.login(self.jrj_liaison)
         response = self.client.post(f"/reporting/{self.jrj_report.pk}/submit/", follow=True)
         self.assertContains(
             response,
-            "未填报指标：科技保险增速、创业投资增速、武创科技成果转化基金规模；未填报任务进展：21. 健全科技金融服务体系",
+            "未填报指标：科技保险增速、创业投资增速、武创科技成果转化基金规模；"
+            "未填报任务进展：19. 加强知识产权创造运用保护、21. 健全科技金融服务体系",
         )
         self.assertEqual(MonthlyReport.objects.get(pk=self.jrj_report.pk).status, "draft")
 
+    def test_it_asks_in_april_only_for_the_targets_due_in_april(self):
+        # April: the quarterly T17 and T18 are not due; T16, T43 and the two tasks complete the month.
+        april = services.get_or_create_report(self.plan, self.jrj, 4)
+        services.save_target_value(april, self.loan_growth, value="11", source="测试", user=self.jrj_liaison)
+        services.save_target_value(april, self.fund_size, value="20", source="测试", user=self.jrj_liaison)
+        for number in (19, 21):
+            services.save_progress(april, self.plan.tasks.get(number=number), **self.progress_data(),
+                                   user=self.jrj_liaison)
+        self.assertEqual(services.missing_items(april), ([], []))
+        services.submit_report(april, self.jrj_liaison)
+        self.assertEqual(MonthlyReport.objects.get(pk=april.pk).status, "submitted")
+
     def test_it_says_a_report_already_sent_cannot_be_sent_again(self):
         self.submitted(self.jxj_report, self.jxj_liaison)
-        with self.assertRaisesMessage(services.NotEditable, "该报送已报送或已审核。"):
+        with self.assertRaises(services.NotEditable) as refused:
             services.submit_report(self.jxj_report, self.jxj_liaison)
+        self.assertEqual(str(refused.exception), "该报送已报送或已审核。")

@@ -21,6 +21,7 @@ CHROMIUM_ARGS = [
 IN_CI = os.environ.get("CI", "").lower() == "true"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 SCREENSHOT_DIR = Path(os.environ.get("BROWSER_SCREENSHOT_DIR", "/tmp"))
+NAVIGATION_TIMEOUT_MS = 10_000
 
 if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)) and not IN_CI:
     pytest.skip(
@@ -64,6 +65,22 @@ class ChromiumTestCase(StaticLiveServerTestCase):
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         return page
+
+    # Steps on `self.page`, shared by the journeys.
+
+    def click(self, selector_or_locator):
+        """Click something that loads a new page, and wait for it."""
+        target = self.page.locator(selector_or_locator) if isinstance(selector_or_locator, str) else selector_or_locator
+        with self.page.expect_navigation(timeout=NAVIGATION_TIMEOUT_MS):
+            target.click()
+        self.page.wait_for_load_state("load")
+
+    def text(self, selector="main"):
+        return self.page.inner_text(selector)
+
+    def messages(self):
+        """The flash messages shown at the top of the page, or ""."""
+        return self.text("ul.messages") if self.page.locator("ul.messages").count() else ""
 
     def assert_stayed_local(self):
         outside = [url for url in self.requests if urlparse(url).hostname not in LOCAL_HOSTS and not url.startswith("data:")]

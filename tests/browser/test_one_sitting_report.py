@@ -46,15 +46,6 @@ class OneSittingReportInBrowserTest(ChromiumTestCase):
         self.context.set_default_timeout(TIMEOUT_MS)
         self.context.set_default_navigation_timeout(TIMEOUT_MS)
 
-    def click(self, locator):
-        target = self.page.locator(locator) if isinstance(locator, str) else locator
-        with self.page.expect_navigation(timeout=TIMEOUT_MS):
-            target.click()
-        self.page.wait_for_load_state("load")
-
-    def text(self, selector="main"):
-        return self.page.inner_text(selector)
-
     def log_in(self, username):
         self.page.goto(f"{self.live_server_url}/accounts/login/")
         self.page.fill("input[name=username]", username)

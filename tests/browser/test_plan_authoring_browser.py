@@ -65,18 +65,6 @@ class PlanAuthoringInBrowserTest(ChromiumTestCase):
 
     # Steps
 
-    def click(self, selector_or_locator):
-        target = self.page.locator(selector_or_locator) if isinstance(selector_or_locator, str) else selector_or_locator
-        with self.page.expect_navigation(timeout=TIMEOUT_MS):
-            target.click()
-        self.page.wait_for_load_state("load")
-
-    def text(self, selector="main"):
-        return self.page.inner_text(selector)
-
-    def messages(self):
-        return self.text("ul.messages") if self.page.locator("ul.messages").count() else ""
-
     def log_in(self, username):
         self.page.goto(f"{self.live_server_url}/accounts/login/")
         self.page.fill("input[name=username]", username)

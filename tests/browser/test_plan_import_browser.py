@@ -27,11 +27,6 @@ class PlanImportInBrowserTest(ChromiumTestCase):
         self.context.set_default_timeout(TIMEOUT_MS)
         self.context.set_default_navigation_timeout(TIMEOUT_MS)
 
-    def click(self, locator):
-        with self.page.expect_navigation(timeout=TIMEOUT_MS):
-            self.page.locator(locator).click()
-        self.page.wait_for_load_state("load")
-
     def test_staff_upload_a_plan_preview_it_and_land_on_the_draft(self):
         self.page.goto(f"{self.live_server_url}/accounts/login/")
         self.page.fill("input[name=username]", "kjj_staff")

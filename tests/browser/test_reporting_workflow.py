@@ -69,16 +69,6 @@ class ReportingWorkflowInBrowserTest(ChromiumTestCase):
 
     # Steps
 
-    def click(self, selector_or_locator):
-        """Click something that loads a new page, and wait for it."""
-        target = self.page.locator(selector_or_locator) if isinstance(selector_or_locator, str) else selector_or_locator
-        with self.page.expect_navigation(timeout=TIMEOUT_MS):
-            target.click()
-        self.page.wait_for_load_state("load")
-
-    def text(self, selector="main"):
-        return self.page.inner_text(selector)
-
     def log_in(self, username):
         response = self.page.goto(f"{self.live_server_url}/accounts/login/")
         self.assertEqual(response.status, 200)
@@ -95,9 +85,6 @@ class ReportingWorkflowInBrowserTest(ChromiumTestCase):
         self.click("header form[action$='/accounts/logout/'] button")
         self.assertIn("/accounts/login/", self.page.url)
         self.assertNotIn("退出", self.text("header"))
-
-    def messages(self):
-        return self.text("ul.messages") if self.page.locator("ul.messages").count() else ""
 
     def report_status(self):
         return self.text("#report-status .report-status")

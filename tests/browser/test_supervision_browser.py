@@ -50,15 +50,6 @@ class UrgingNoticeInBrowserTest(ChromiumTestCase):
         self.context.set_default_timeout(TIMEOUT_MS)
         self.context.set_default_navigation_timeout(TIMEOUT_MS)
 
-    def click(self, selector_or_locator):
-        target = self.page.locator(selector_or_locator) if isinstance(selector_or_locator, str) else selector_or_locator
-        with self.page.expect_navigation(timeout=TIMEOUT_MS):
-            target.click()
-        self.page.wait_for_load_state("load")
-
-    def text(self, selector="main"):
-        return self.page.inner_text(selector)
-
     def status(self):
         return self.text("#notice-status")
 

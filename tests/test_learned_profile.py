@@ -2,6 +2,7 @@
 target's page (POST /targets/<id>/profile/adopt/, …/revert/), which moves the expected path, the
 status and the forecast on the page and in the quarterly workbook."""
 
+import json
 from decimal import Decimal as D
 from io import BytesIO
 from types import SimpleNamespace
@@ -83,11 +84,33 @@ class LearnedProfileRuleTest(SimpleTestCase):
         self.assertIsNone(learned_profile(target(RATE), [year(2023, {6: 5, 12: 11})]))
         self.assertIsNone(learned_profile(target(), [year(2023, {6: 5, 12: 11}, RATE)]))
 
+    def test_it_stores_whole_percentages_as_whole_numbers(self):
+        profile = learned_profile(target(), [year(2023, {6: 45, 12: 100})])
+        # What the admin and the API show of Target.monthly_profile: 45, not 45.0; 7.5 stays 7.5.
+        self.assertEqual(json.dumps(profile.as_stored()), "[7.5, 15, 22.5, 30, 37.5, 45, 54.2, 63.3, 72.5, 81.7, 90.8, 100]")
+
+    def test_it_counts_a_stock_that_grew_by_one_and_not_one_that_stood_still(self):
+        # 10 → 11: June's 10.5 is 50 % of the way; a stock ending where it started teaches nothing.
+        grew = learned_profile(target(STOCK), [year(2023, {6: D("10.5"), 12: 11}, STOCK, start=D(10))])
+        self.assertEqual(grew.percentages[5], D(50))
+        self.assertIsNone(learned_profile(target(STOCK), [year(2023, {6: 12, 12: 10}, STOCK, start=D(10))]))
+
+    def test_a_month_below_the_start_counts_as_nothing_done_yet(self):
+        # 2023 starts at 1,000, dips to 950 in March (0 %, not negative), reaches 1,100 in June (50 %).
+        profile = learned_profile(target(STOCK), [year(2023, {3: 950, 6: 1100, 12: 1200}, STOCK, start=D(1000))])
+        self.assertEqual(list(profile.percentages)[:6], [D(0), D(0), D(0), D("16.7"), D("33.3"), D(50)])
+
+    def test_it_rounds_an_average_half_up(self):
+        # March: 12.2 % and 12.3 % average 12.25 → 12.3 (half up, as every figure here), not 12.2.
+        profile = learned_profile(target(), [year(2023, {3: 122, 12: 1000}), year(2022, {3: 123, 12: 1000})])
+        self.assertEqual(profile.percentages[2], D("12.3"))
+
     def test_it_names_the_years(self):
         self.assertEqual(years_label([2022, 2021]), "2021–2022年")
         self.assertEqual(years_label([2020, 2021, 2022]), "2020–2022年")
         self.assertEqual(years_label([2020, 2022]), "2020、2022年")
         self.assertEqual(years_label([2022]), "2022年")
+        self.assertEqual(years_label([]), "")
 
 
 class AdoptLearnedProfileTest(ThreeYearsTestCase):

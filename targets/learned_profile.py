@@ -112,10 +112,8 @@ def profile_note(target):
     预期进度按2021–2022年月度曲线, or '' when it advances evenly."""
     if not target.monthly_profile:
         return ""
-    if target.monthly_profile_years:
+    if target.monthly_profile_years:  # set with its source when staff adopt a learned profile
         return _("预期进度按%(years)s月度曲线") % {"years": years_label(target.monthly_profile_years)}
-    if target.monthly_profile_source:
-        return _("预期进度按月度进度曲线（%(source)s）") % {"source": target.monthly_profile_source}
     return _("预期进度按月度进度曲线")
 
 

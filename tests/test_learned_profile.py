@@ -172,6 +172,7 @@ class AdoptLearnedProfileTest(ThreeYearsTestCase):
             response = self.client.get(reverse("targets:detail", args=[quiet.pk]), {"month": 3})
             self.assertNotContains(response, "按往年数据的月度进度曲线")
             self.assertNotContains(response, "采用此月度曲线")
+            self.assertNotContains(response, 'class="profile-note"')  # it advances evenly: no note either
 
     def test_it_moves_the_expected_path_on_the_page_and_in_the_workbook(self):
         # Even pace at March: 25% of 1,450 = 362.5亿元; 250 is 17.24% of the way, 7.76 points behind → 滞后.
@@ -322,4 +323,5 @@ class ProfileEditedInAdminTest(ThreeYearsTestCase):
         self.client.force_login(self.staff)
         page = self.client.get(reverse("targets:detail", args=[self.t10.pk]), {"month": 3})
         self.assertNotContains(page, "预期进度按2022–2023年月度曲线")
+        self.assertContains(page, '<dd class="profile-note">预期进度按月度进度曲线</dd>')
         self.assertContains(page, "20.0%（按月度进度曲线；均匀进度 25.0%）")  # March: the typed 20 %

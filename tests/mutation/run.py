@@ -27,6 +27,7 @@ WORKDIR = Path(os.environ.get("MUTATION_DIR", ROOT / "var" / "mutation"))
 MODULES = [
     "targets/progress.py", "targets/forecast.py", "targets/expected_path.py", "tasks/calendar.py",
     "units/access.py", "reports/reminders/delivery.py", "reports/upload/apply.py", "reporting/services/workflow.py",
+    "targets/learned_profile.py",
 ]
 TESTS = [
     "tests/test_progress_rules.py",
@@ -54,6 +55,8 @@ TESTS_OF = {
         "tests/test_upload.py", "tests/test_upload_columns.py", "tests/test_upload_duplicates.py",
         "tests/test_upload_refusals.py",
     ],
+    # The rule's worked examples, and the pages that word it (profile_note, profile_text).
+    "targets/learned_profile.py": ["tests/test_learned_profile.py", "tests/test_target_earlier_years.py"],
     # Submit, approve, return, reopen: the services' own tests, the review pages, the returned email, history.
     "reporting/services/workflow.py": [
         "tests/test_reporting_services.py", "tests/test_reporting_review.py", "tests/test_returned_notice.py",

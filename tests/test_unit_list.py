@@ -1,4 +1,7 @@
+import re
+
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from tasks.models import MonthlyReport
 from tests import dashboard_seed
@@ -34,7 +37,24 @@ class UnitListTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
         self.assertEqual(labels["市经信局（按时率 0%）"], ["已审核·逾期"] * 3)
         self.assertEqual(labels["洪山区人民政府（按时率 8%）"], ["未报送", "未报送", "已退回"])
         self.assertEqual(labels["市发改委（按时率 0%）"], ["未报送"] * 3)
-        self.assertContains(response, '<span class="state state-returned">已退回</span>')
+
+    def test_it_shows_the_months_as_a_table_under_the_chart(self):
+        """The table beside the chart (for a screen reader, a print, a phone): a unit's row reads
+        its name, on-time rate and each month's state in words, coloured by state."""
+        self.client.force_login(self.leader)
+        html = self.client.get(URL, {"month": 3}).content.decode()
+        table = html[html.index('<table class="table heatmap-table"'):]
+        table = table[:table.index("</table>")]
+        head = [strip_tags(cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)]
+        self.assertEqual(head, ["单位", "按时率", "1月", "2月", "3月"])
+        rows = {}
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("<tbody", 1)[1], re.S):
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            rows[strip_tags(cells[0]).strip()] = cells
+        hongshan = rows["洪山区人民政府"]
+        self.assertIn('href="/units/hongshan/?month=3"', hongshan[0])
+        self.assertEqual([strip_tags(cell).strip() for cell in hongshan[1:]], ["8%", "未报送", "未报送", "已退回"])
+        self.assertEqual(hongshan[4], '<span class="state state-returned">已退回</span>')
 
     def test_it_counts_each_units_record(self):
         self.client.force_login(self.leader)

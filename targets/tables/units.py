@@ -78,6 +78,7 @@ class HeatmapTable(Table):
 
     class Meta:
         orderable = False
+        attrs = {"class": "table heatmap-table"}
 
     def value_rate(self, record):
         return record.get("on_time_share")  # the view's row: its number beside the text shown

@@ -78,16 +78,11 @@ def unit_list(request):
         months, _units, _grid, _timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month, units, as_of.query)
         if export == "xlsx":
             return export_table(request, table, f"单位报送-{as_of.month}月.xlsx", "单位报送")
-        heatmap = HeatmapTable(heat_rows, months, prefix="h-")  # the page draws it with a template loop
-        return export_table(request, heatmap, f"报送热力图-{as_of.month}月.xlsx", "报送热力图")
+        return export_table(request, HeatmapTable(heat_rows, months), f"报送热力图-{as_of.month}月.xlsx", "报送热力图")
     months, units, grid, timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month, units, as_of.query)
     figure = figure_json(heatmap_figure(units, months, grid, timeliness))
-    heatmap_rows = [
-        {"name": row["name"], "url": row["url"], "rate": row["rate"], "cells": [row[f"m{m}"] for m in months]}
-        for row in heat_rows
-    ]
     context = page_context(
-        request, plan, as_of, table=table, months=months, heatmap_rows=heatmap_rows,
+        request, plan, as_of, table=table, months=months, heatmap=HeatmapTable(heat_rows, months),
         figure=json.loads(figure), figure_script=figure_script(figure, "fig-heatmap"),
     )
     return render(request, "units/unit_list.html", context)

@@ -80,6 +80,7 @@ class PageBenchMixin:
             ("task list", self.url("tasks:list"), "leader"),
             ("task detail", self.url("tasks:detail", number=task.number) if task else None, "leader"),
             ("unit list", self.url("units:list"), "leader"),
+            ("unit months table", self.url("units:months"), "leader"),
             ("unit detail", self.url("units:detail", code="jxj"), "leader"),
             ("review queue", self.url("reporting:review"), "staff"),
             ("liaison home", self.url("reporting:my_unit"), "liaison"),

@@ -64,8 +64,9 @@ def submission_grid(plan, units, months, today=None, rate_months=PLAN_MONTHS):
         for r in MonthlyReport.objects.filter(
             plan=plan, unit_id__in=unit_ids, month__in=sorted({*months, *rate_months})
         )
-        # Only what the states need, and no ORDER BY (the default ordering joins plan and unit).
-        .only("unit_id", "month", "status", "is_late", "submitted_at")
+        # Only what the states need, as plain rows (no model per report), and no ORDER BY (the
+        # default ordering joins plan and unit).
+        .values_list("unit_id", "month", "status", "is_late", "submitted_at", named=True)
         .order_by()
     }
     today = today or local_today()  # once, not once per cell

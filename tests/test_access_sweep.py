@@ -117,6 +117,7 @@ MATRIX = {
     "tasks:list": PUBLIC_READ,
     "tasks:detail": PUBLIC_READ,
     "units:list": PUBLIC_READ,
+    "units:months": PUBLIC_READ,
     "units:detail": PUBLIC_READ,
     # the command-room screen (a kiosk link opens it without a personal login: tests/test_screen.py)
     # a POST signs a kiosk in (a signed-in user is sent on to the screen; no key: the refusal page)

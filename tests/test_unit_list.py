@@ -38,11 +38,19 @@ class UnitListTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
         self.assertEqual(labels["洪山区人民政府（按时率 8%）"], ["未报送", "未报送", "已退回"])
         self.assertEqual(labels["市发改委（按时率 0%）"], ["未报送"] * 3)
 
-    def test_it_shows_the_months_as_a_table_under_the_chart(self):
-        """The table beside the chart (for a screen reader, a print, a phone): a unit's row reads
-        its name, on-time rate and each month's state in words, coloured by state."""
+    def test_it_links_the_months_as_a_table_under_the_chart(self):
+        """The chart's table is one click away (its own page), in the year and month shown."""
         self.client.force_login(self.leader)
         html = self.client.get(URL, {"month": 3}).content.decode()
+        self.assertIn('<a href="/units/months/?month=3">以表格查看逐月报送情况</a>', html)
+        self.assertNotIn("heatmap-table", html)  # the unit list itself writes no 500 cells
+
+    def test_it_shows_the_months_as_a_table_on_its_own_page(self):
+        """The table of the chart (for a screen reader, a print, a phone): a unit's row reads
+        its name, on-time rate and each month's state in words, coloured by state."""
+        self.client.force_login(self.leader)
+        html = self.client.get(reverse("units:months"), {"month": 3}).content.decode()
+        self.assertIn('<a href="/units/?month=3">返回各单位报送情况</a>', html)
         table = html[html.index('<table class="table heatmap-table"'):]
         table = table[:table.index("</table>")]
         head = [strip_tags(cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)]
@@ -71,9 +79,10 @@ class UnitListTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
         self.assertEqual(rows[0][:5], ["单位", "类别", "任务数", "报送指标数", "按时报送率"])
         kjj = [r for r in rows if r[0] == "市科技局"][0]
         self.assertEqual(kjj[4], 0.25)  # a fraction with a % format (tests/test_typed_exports.py)
-        rows = dashboard_seed.xlsx_rows(self.client.get(URL, {"export": "heatmap", "month": 3}))
-        self.assertEqual(rows[0], ["单位", "按时率", "1月", "2月", "3月"])
-        self.assertIn(["市经信局", 0, "已审核·逾期", "已审核·逾期", "已审核·逾期"], rows)
+        for url, export in ((URL, "heatmap"), (reverse("units:months"), "xlsx")):  # the list's link, the page's
+            rows = dashboard_seed.xlsx_rows(self.client.get(url, {"export": export, "month": 3}))
+            self.assertEqual(rows[0], ["单位", "按时率", "1月", "2月", "3月"])
+            self.assertIn(["市经信局", 0, "已审核·逾期", "已审核·逾期", "已审核·逾期"], rows)
 
     def test_it_rejects_a_bad_month(self):
         self.client.force_login(self.leader)

@@ -1,20 +1,19 @@
 """Tables of the unit pages (/units/, /units/<code>/); exported as xlsx through targets.exports."""
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from targets.tables.columns import MONTH, WHOLE_PERCENT, TypedColumn
-from wuhan_plan.tables import Table
+from wuhan_plan.tables import Links, Table, cell_html
 
 
 class UnitRow:
-    def __init__(self, unit, tasks, targets, timeliness, query):
+    def __init__(self, unit, tasks, targets, timeliness, query, links=None):
         self.unit = unit
+        self.links = links or Links()  # one for all the rows of a page: each link reversed once
         self.tasks = tasks
         self.targets = targets
         self.rate = timeliness["rate"]
@@ -34,7 +33,7 @@ class UnitRow:
 
     @cached_property
     def url(self):  # the table's link and the heatmap's row: reversed once
-        return reverse("units:detail", args=[self.unit.code]) + f"?{self.query}"
+        return self.links("units:detail", self.unit.code) + f"?{self.query}"
 
 
 class UnitTable(Table):
@@ -64,7 +63,7 @@ class StateColumn(tables.Column):
     """A (state, label) cell: coloured by state, always with its text label."""
 
     def render(self, value):
-        return format_html('<span class="state state-{}">{}</span>', value[0], value[1])
+        return cell_html('<span class="state state-{}">{}</span>', value[0], value[1])
 
     def value(self, value):
         return str(value[1])

@@ -25,6 +25,7 @@ from tasks.models import MonthlyReport, TaskAssignment
 from tasks.reporting import reporting_units
 from units.access import require_role
 from units.models import Unit
+from wuhan_plan.tables import Links
 
 
 def _tasks_by_unit(plan, units):
@@ -41,19 +42,19 @@ def _tasks_by_unit(plan, units):
     return counts
 
 
-def _unit_list_data(request, plan, month, units, query):
-    """The unit table, the heatmap rows and what the heatmap figure needs, at `month`, of `units`
-    (the units that must report, with their groups)."""
+def _unit_rows(plan, month, units, query):
+    """The units' rows at `month` (the units that must report, with their groups): the unit
+    table's rows, the month table's rows and what the heatmap figure needs."""
     months = list(range(1, month + 1))
     grid, timeliness = submission_grid(plan, units, months)
     task_counts = _tasks_by_unit(plan, units)
     target_counts = {}
     for unit_id in plan.targets.values_list("reporting_unit_id", flat=True):
         target_counts[unit_id] = target_counts.get(unit_id, 0) + 1
-    rows, heat_rows = [], []
+    rows, heat_rows, links = [], [], Links()
     for unit in units:
         record = timeliness[unit.pk]
-        row = UnitRow(unit, task_counts.get(unit.pk, 0), target_counts.get(unit.pk, 0), record, query)
+        row = UnitRow(unit, task_counts.get(unit.pk, 0), target_counts.get(unit.pk, 0), record, query, links)
         rows.append(row)
         heat_rows.append(
             {
@@ -61,31 +62,54 @@ def _unit_list_data(request, plan, month, units, query):
                 **{f"m{m}": grid[(unit.pk, m)] for m in months},
             }
         )
-    table = UnitTable(rows)
-    RequestConfig(request, paginate=False).configure(table)
-    return months, units, grid, timeliness, table, heat_rows
+    return months, grid, timeliness, rows, heat_rows
+
+
+def _reporting_units_as_of(request):
+    """The plan, the units that must report (with their groups) and the month shown."""
+    plan = current_plan(request)
+    units = list(reporting_units(plan).prefetch_related("groups").order_by("position", "code"))
+    as_of = as_of_month(request, plan, unit_ids=[unit.pk for unit in units])  # no query of them again
+    return plan, units, as_of
+
+
+def _month_table_export(request, table, month):
+    return export_table(request, table, f"报送热力图-{month}月.xlsx", "报送热力图")
 
 
 @login_required
 @require_GET
 def unit_list(request):
     require_role(request.user)
-    plan = current_plan(request)
-    units = list(reporting_units(plan).prefetch_related("groups").order_by("position", "code"))
-    as_of = as_of_month(request, plan, unit_ids=[unit.pk for unit in units])  # no query of them again
+    plan, units, as_of = _reporting_units_as_of(request)
+    months, grid, timeliness, rows, heat_rows = _unit_rows(plan, as_of.month, units, as_of.query)
+    table = UnitTable(rows)
+    RequestConfig(request, paginate=False).configure(table)
     export = request.GET.get("export")
-    if export in ("xlsx", "heatmap"):
-        months, _units, _grid, _timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month, units, as_of.query)
-        if export == "xlsx":
-            return export_table(request, table, f"单位报送-{as_of.month}月.xlsx", "单位报送")
-        return export_table(request, HeatmapTable(heat_rows, months), f"报送热力图-{as_of.month}月.xlsx", "报送热力图")
-    months, units, grid, timeliness, table, heat_rows = _unit_list_data(request, plan, as_of.month, units, as_of.query)
+    if export == "xlsx":
+        return export_table(request, table, f"单位报送-{as_of.month}月.xlsx", "单位报送")
+    if export == "heatmap":  # the month table's workbook, as its own page gives it
+        return _month_table_export(request, HeatmapTable(heat_rows, months), as_of.month)
     figure = figure_json(heatmap_figure(units, months, grid, timeliness))
     context = page_context(
-        request, plan, as_of, table=table, months=months, heatmap=HeatmapTable(heat_rows, months),
-        figure=json.loads(figure), figure_script=figure_script(figure, "fig-heatmap"),
+        request, plan, as_of, table=table, figure=json.loads(figure), figure_script=figure_script(figure, "fig-heatmap"),
     )
     return render(request, "units/unit_list.html", context)
+
+
+@login_required
+@require_GET
+def unit_months(request):
+    """The heatmap as a table, a unit a row and a month a column (for a screen reader, a print, a
+    phone): its own page, linked under the chart, so that the unit list does not write 500 cells
+    nobody opened."""
+    require_role(request.user)
+    plan, units, as_of = _reporting_units_as_of(request)
+    months, _grid, _timeliness, _rows, heat_rows = _unit_rows(plan, as_of.month, units, as_of.query)
+    table = HeatmapTable(heat_rows, months)
+    if request.GET.get("export") in ("xlsx", "heatmap"):
+        return _month_table_export(request, table, as_of.month)
+    return render(request, "units/unit_months.html", page_context(request, plan, as_of, table=table))
 
 
 def _unit_tasks(plan, unit, group_ids, query):

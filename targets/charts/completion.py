@@ -125,6 +125,7 @@ def completion_figure(standing_list, group_of=group_by_tasks):
         picked = [i for i, s in enumerate(rows) if s.status == status]
         if not picked:
             continue
+        label = str(status.label)  # translated once, not once a bar
         data.append(
             {
                 "type": "bar",
@@ -132,7 +133,7 @@ def completion_figure(standing_list, group_of=group_by_tasks):
                 "orientation": "h",
                 "y": [[groups[i] for i in picked], [names[i] for i in picked]],
                 "x": [bar_length(rows[i]) for i in picked],
-                "text": [_bar_text(rows[i], status.label) for i in picked],
+                "text": [_bar_text(rows[i], label) for i in picked],
                 "textposition": "outside",
                 "textfont": {"size": 12},
                 "cliponaxis": False,

@@ -3,7 +3,6 @@
 import django_tables2 as tables
 from django.db.models import F
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
@@ -12,11 +11,11 @@ from targets.forecast_figures import points_wording
 from targets.numbers import format_number
 from targets.progress import Status, status_for
 from targets.tables.columns import MONTH, PERCENT, POINTS, ExportColumn, TypedColumn, share
-from wuhan_plan.tables import Table
+from wuhan_plan.tables import Table, cell_html
 
 
 def status_html(code, label):
-    return format_html('<span class="status status-{}">{}</span>', code, label)
+    return cell_html('<span class="status status-{}">{}</span>', code, label)
 
 
 def target_text(target):
@@ -146,7 +145,7 @@ class TargetTable(Table):
         if record.value is None:
             return "—"
         if record.missing_label:
-            return format_html('{} <span class="flag-missing">{}</span>', self._value_text(record), record.missing_label)
+            return cell_html('{} <span class="flag-missing">{}</span>', self._value_text(record), record.missing_label)
         return self._value_text(record)
 
     def value_value(self, value):
@@ -186,7 +185,7 @@ class TargetTable(Table):
             return "—"
         text = self._forecast_text(record)
         if record.forecast_likely_missed:
-            return format_html('{} <span class="flag-missed">{}</span>', text, self._word(LIKELY_MISSED))
+            return cell_html('{} <span class="flag-missed">{}</span>', text, self._word(LIKELY_MISSED))
         return text
 
     def value_forecast(self, value):

@@ -2,7 +2,6 @@
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -10,7 +9,7 @@ from targets.progress import STATUS_ORDER, Status
 from targets.tables.columns import MONTH, TypedColumn
 from targets.tables.targets import status_html
 from tasks.models import MonthlyReport, ProgressReport
-from wuhan_plan.tables import Table
+from wuhan_plan.tables import Table, cell_html
 
 
 def _joined(names):
@@ -59,7 +58,7 @@ class TaskTable(Table):
     def render_status(self, record):
         html = status_html(record.status.value, record.status.label)
         for flag in record.flags:
-            html += format_html(' <span class="flag-task">{}</span>', flag)
+            html += cell_html(' <span class="flag-task">{}</span>', flag)
         return html
 
     def value_status(self, record):
@@ -112,7 +111,7 @@ class ProgressTable(Table):
         if not record.needs_coordination:
             return "—"
         state = _("已办结") if record.coordination_closed else _("待协调")
-        return format_html("{}（{}）", record.coordination_matter, state)
+        return cell_html("{}（{}）", record.coordination_matter, state)
 
     def value_coordination(self, record):
         # The text as written: render's format_html would leave "&amp;" for a "&" in the export.

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, JSONField, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from targets.tables.tasks import ProgressTable, TaskRow, TaskTable
 from tasks.models import MonthlyReport, ProgressReport, TaskAssignment
 from tasks.reporting import units_assigned_to_task
 from units.access import editable_unit_ids, reads_everything, require_role
-from wuhan_plan.tables import CountedPaginator, Links
+from wuhan_plan.tables import CountedPaginator, Links, cell_html
 
 PROGRESS_PER_PAGE = 50  # narratives per page on a task's page, the latest months first; the export has all
 # Targets (table rows and their small charts) per page of a task's page: a task of the real plan has
@@ -167,7 +166,8 @@ def _task_page(request, plan, task, month, query):
     units = units_assigned_to_task(task.assignments.all())
     months = list(range(1, month + 1))
     labels = _CellLabels()
-    grid = [_grid_row(unit, [by_cell.get((unit.pk, m)) for m in months], query, labels) for unit in units]
+    links = Links()  # a task of the scale plan links 144 targets and dozens of units
+    grid = [_grid_row(unit, [by_cell.get((unit.pk, m)) for m in months], query, labels, links) for unit in units]
     # The matters flagged 需市级协调, from the same rows (what the list shows of each, as a dict).
     coordination = [
         {
@@ -178,7 +178,6 @@ def _task_page(request, plan, task, month, query):
     ]
     words = TargetFigureWords()
     status_labels = {status.value: str(status.label) for status in Status}
-    links = Links()  # a task of the scale plan links 144 targets
     return {
         "status": Status(task.standing_status),  # annotated by task_detail
         "status_flags": task.standing_flags,
@@ -217,19 +216,18 @@ def _chart_card(standing, words, status_labels, query, links):
     return {"target": {"pk": target.pk, "code": target.code, "name": target.name}, "html": html}
 
 
-def _grid_row(unit, cells, query, labels):
+def _grid_row(unit, cells, query, labels, links):
     """{"unit": unit, "html": its row of the month-by-month grid}; `cells` are (self-assessment,
     report status, needs coordination) or None per month."""
     parts = [
-        format_html('<tr><th scope="row"><a href="{}?{}">{}</a></th>',
-                    reverse("units:detail", args=[unit.code]), query, unit.name)
+        cell_html('<tr><th scope="row"><a href="{}?{}">{}</a></th>', links("units:detail", unit.code), query, unit.name)
     ]
     for values in cells:
         cell = _grid_cell(values, labels)
         flag = labels.coordination_flag if cell.get("flag") else ""
-        parts.append(format_html('<td class="self-{}">{}{}</td>', cell["code"], cell["label"], flag))
+        parts.append(cell_html('<td class="self-{}">{}{}</td>', cell["code"], cell["label"], flag))
     parts.append("</tr>")
-    return {"unit": unit, "html": mark_safe("".join(parts))}  # each part escaped by format_html
+    return {"unit": unit, "html": mark_safe("".join(parts))}  # each part escaped by cell_html
 
 
 class _CellLabels:

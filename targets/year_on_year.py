@@ -64,31 +64,50 @@ def shared_standings(plan, month, plans):
     return shared, sorted([*earlier, plan], key=lambda p: p.year)
 
 
+class YearValueColumn(tables.Column):
+    """A year's latest value, worded for the rows shown only (a row holds that year's standing, or None)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, empty_values=(), **kwargs)
+
+    def render(self, value):
+        return value_text(value)
+
+
+class YearCompletionColumn(YearValueColumn):
+    def render(self, value):
+        return completion_text(value)
+
+
 class YearOnYearTable(Table):
     code = tables.Column(gettext_lazy("编号"))
     name = tables.Column(gettext_lazy("指标"))
 
     class Meta:
         orderable = False
+        per_page = 10  # a table a leader reads on the overview: its pages follow under it
 
 
 def year_on_year_table(plan, month, plans):
-    """The table, or None when the shown plan shares no target with an earlier published one."""
+    """The table, or None when the shown plan shares no target with an earlier published one. Its
+    rows hold each year's standing; the cells are worded for the page shown only."""
     shared, compared = shared_standings(plan, month, plans)
     if not shared:
         return None
-    columns, rows = [], []
+    columns = []
     for year_plan in compared:
         at = month if year_plan.pk == plan.pk else YEAR_END
         label = _("%(year)s年（截至%(month)s月）") % {"year": year_plan.year, "month": at}
-        columns.append((f"value_{year_plan.pk}", tables.Column(_("%(label)s 最新值") % {"label": label})))
-        columns.append((f"completion_{year_plan.pk}", tables.Column(_("%(year)s年完成率") % {"year": year_plan.year})))
-    for code, row in shared.items():
-        shown = row[plan.pk]
-        cells = {"code": code, "name": shown["target__name"]}
-        for year_plan in compared:
-            standing = row.get(year_plan.pk)
-            cells[f"value_{year_plan.pk}"] = value_text(standing)
-            cells[f"completion_{year_plan.pk}"] = completion_text(standing)
-        rows.append(cells)
+        year = f"year_{year_plan.pk}"
+        columns.append((f"value_{year_plan.pk}", YearValueColumn(_("%(label)s 最新值") % {"label": label}, accessor=year)))
+        columns.append(
+            (f"completion_{year_plan.pk}", YearCompletionColumn(_("%(year)s年完成率") % {"year": year_plan.year}, accessor=year))
+        )
+    rows = [
+        {
+            "code": code, "name": row[plan.pk]["target__name"],
+            **{f"year_{year_plan.pk}": row.get(year_plan.pk) for year_plan in compared},
+        }
+        for code, row in shared.items()
+    ]
     return YearOnYearTable(rows, extra_columns=columns, prefix="yoy-")

@@ -1,3 +1,5 @@
+import re
+
 """Years side by side: the header's year switcher (?plan=<code>) and the overview's year-on-year table."""
 
 from decimal import Decimal
@@ -5,6 +7,7 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from targets import plan_authoring
 from targets.models import Target
@@ -84,22 +87,43 @@ class YearSwitcherTest(TwoYearsTestCase):
 
 
 class YearOnYearTest(TwoYearsTestCase):
+    def year_on_year_rows(self, response):
+        """{code: [the cells' text]} of the year-on-year table's rows on the page."""
+        html = response.content.decode()
+        table = html[html.index("历年对比"):]
+        table = table[:table.index("</table>")]
+        rows = {}
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("<tbody", 1)[1], re.S):
+            cells = [strip_tags(cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            rows[cells[0]] = cells[1:]
+        return rows
+
     def test_it_compares_a_shared_target_across_the_years(self):
         self.client.force_login(self.leader)
         response = self.client.get(OVERVIEW, {"month": 3})
-        table = response.context["year_on_year"]
-        row = next(r for r in table.data if r["code"] == "T08")
         # 2023: 13,100 ÷ 13,000 = 100.77% at December; 2024: 10,400 ÷ 14,000 = 74.29% at March.
-        self.assertEqual(
-            [row[f"value_{self.plan.pk}"], row[f"completion_{self.plan.pk}"]], ["13,100家（12月）", "100.8%"]
-        )
-        self.assertEqual(
-            [row[f"value_{self.plan_2024.pk}"], row[f"completion_{self.plan_2024.pk}"]], ["10,400家（3月）", "74.3%"]
-        )
-        self.assertContains(response, "历年对比")
+        t08 = self.year_on_year_rows(response)["T08"]
+        self.assertEqual(t08[1:], ["13,100家（12月）", "100.8%", "10,400家（3月）", "74.3%"])
         self.assertContains(response, "2023年（截至12月） 最新值")
-        self.assertContains(response, "74.3%")
-        self.assertEqual(len(table.data), Target.objects.filter(plan=self.plan_2024).count())
+        self.assertContains(response, "2024年（截至3月） 最新值")
+        self.assertEqual(len(response.context["year_on_year"].data), Target.objects.filter(plan=self.plan_2024).count())
+
+    def test_it_shows_ten_targets_a_page(self):
+        """The table's pages follow under it: ten targets each, in plan order, the month kept."""
+        dashboard_seed.add_targets(self.plan_2024, 12)
+        dashboard_seed.add_targets(self.plan, 12)  # X00–X11 shared too
+        shared = Target.objects.filter(plan=self.plan_2024).count()
+        self.client.force_login(self.leader)
+        first = self.client.get(OVERVIEW, {"month": 3})
+        self.assertEqual(len(self.year_on_year_rows(first)), 10)
+        self.assertContains(first, "yoy-page=2")
+        last = (shared + 9) // 10
+        pages = [self.year_on_year_rows(self.client.get(OVERVIEW, {"month": 3, "yoy-page": n})) for n in range(1, last + 1)]
+        self.assertEqual([len(page) for page in pages[:-1]], [10] * (last - 1))
+        codes = [code for page in pages for code in page]
+        self.assertEqual(len(codes), shared)
+        self.assertEqual(len(set(codes)), shared)  # each target once
+        self.assertIn("X11", codes)
 
     def test_it_shows_no_comparison_for_the_earliest_year(self):
         self.client.force_login(self.leader)

@@ -74,6 +74,9 @@ def overview(request):
     # The matters were counted per area above: the table's pages need no COUNT query of their own.
     paginate = {"per_page": 15, "paginator_class": CountedPaginator, "count": counts["open_items"]}
     RequestConfig(request, paginate=paginate).configure(coordination)
+    year_on_year = year_on_year_table(plan, month, request.published_plans)  # no query with one plan
+    if year_on_year is not None:
+        RequestConfig(request, paginate={"per_page": year_on_year._meta.per_page}).configure(year_on_year)
     figure = figure_json(_completion_chart(plan, month, counts))
     context = page_context(
         request, plan, as_of,
@@ -91,6 +94,6 @@ def overview(request):
         completion_figure_script=figure_script(figure, "fig-completion"),
         summary=SectionSummaryTable(counts["summary"]),
         coordination=coordination,
-        year_on_year=year_on_year_table(plan, month, request.published_plans),  # no query with one plan
+        year_on_year=year_on_year,
     )
     return render(request, "targets/overview.html", context)

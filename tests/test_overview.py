@@ -30,7 +30,7 @@ class OverviewTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
         # Task 7: 市经信局 assesses itself 进度滞后.
         self.assertContains(response, "7. 大力培育创新产业集群</a> <span class=\"status status-behind\">滞后</span>")
         # 市经信局 submitted March late; 市发改委 never submitted.
-        late = [unit.code for unit, state in response.context["late_units"]]
+        late = [unit.code for unit, _state, _url in response.context["late_units"]]
         self.assertIn("jxj", late)
         self.assertIn("fgw", late)
         self.assertNotIn("kjj", late)

@@ -218,12 +218,12 @@ class ScreenFiguresTests(PersonasTestCase):
             self.assertEqual(counts(data["targets"]), {c["code"]: c["count"] for c in page["target_cards"]}, month)
             self.assertEqual(counts(data["tasks"]), {c["code"]: c["count"] for c in page["task_cards"]}, month)
             self.assertEqual(data["missing"], page["missing_count"])
-            self.assertEqual([u["code"] for u in data["late_units"]], [u.code for u, _state in page["late_units"]])
-            self.assertEqual([u["state_label"] for u in data["late_units"]], [s[1] for _u, s in page["late_units"]])
-            self.assertEqual([t["number"] for t in data["behind_tasks"]], [t.number for t, _s in page["behind_tasks"]])
+            self.assertEqual([u["code"] for u in data["late_units"]], [u.code for u, _state, _url in page["late_units"]])
+            self.assertEqual([u["state_label"] for u in data["late_units"]], [s[1] for _u, s, _url in page["late_units"]])
+            self.assertEqual([t["number"] for t in data["behind_tasks"]], [t.number for t, _s, _url in page["behind_tasks"]])
             self.assertEqual(data["likely_missed_count"], page["likely_missed_count"])
             self.assertEqual([(s["code"], s["statement"]) for s in data["likely_missed"]],
-                             [(s.target.code, line) for s, line in page["likely_missed"]])
+                             [(s.target.code, line) for s, line, _url in page["likely_missed"]])
 
     def test_it_lists_the_targets_likely_missed_with_their_forecast_range(self):
         data = self.screen(month=3)

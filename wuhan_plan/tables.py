@@ -221,6 +221,16 @@ class Table(tables.Table):
         return self._prepared[name]
 
     @property
+    def header_html(self):
+        """The `<thead>` django-tables2's template writes, in one pass, for a table whose shown
+        columns none sorts; "" for a sortable one, whose header links the template writes."""
+        columns = list(self.columns)
+        if not self.show_header or any(column.orderable for column in columns):
+            return ""
+        cells = "".join(f'<th {column.attrs["th"].as_html()} scope="col">{_html(column.header)}</th>' for column in columns)
+        return mark_safe(f"<thead {AttributeDict(self.attrs.get('thead', {})).as_html()}><tr>{cells}</tr></thead>")
+
+    @property
     def prepared_columns(self):
         # Prepared after ordering and column choice are configured (RequestConfig), at the first row.
         if "_shown" not in self.__dict__:

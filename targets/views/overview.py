@@ -33,7 +33,7 @@ from targets.tables.targets import CoordinationTable, SectionSummaryTable
 from targets.year_on_year import year_on_year_table
 from tasks.reporting import reporting_units
 from units.access import require_role
-from wuhan_plan.tables import CountedPaginator
+from wuhan_plan.tables import CountedPaginator, Links
 
 LIKELY_MISSED_SHOWN = 8  # the rest are one click away, on the target list filtered by forecast
 
@@ -50,9 +50,18 @@ def _completion_chart(plan, month, counts):
     return completion_figure(list(standings), group_of=group_by_first_task(counts["task_list"], counts["sections"]))
 
 
-def _forecast_lines(standings):
-    """(standing, the forecast in one sentence with its range) for the overview's third answer."""
-    return [(standing, standing.forecast.statement(standing.target)) for standing in standings]
+def _forecast_lines(standings, link):
+    """(standing, the forecast in one sentence with its range, its link) for the overview's third answer."""
+    return [
+        (standing, standing.forecast.statement(standing.target), link("targets:detail", standing.target.pk))
+        for standing in standings
+    ]
+
+
+def _linker(as_of):
+    """link(viewname, argument): a page's URL in the year and month shown, each view reversed once."""
+    links, query = Links(), as_of.query
+    return lambda viewname, argument: f"{links(viewname, argument)}?{query}"
 
 
 @login_required
@@ -78,6 +87,7 @@ def overview(request):
     if year_on_year is not None:
         RequestConfig(request, paginate={"per_page": year_on_year._meta.per_page}).configure(year_on_year)
     figure = figure_json(_completion_chart(plan, month, counts))
+    link = _linker(as_of)
     context = page_context(
         request, plan, as_of,
         target_cards=status_cards(counts["targets"]),
@@ -85,10 +95,10 @@ def overview(request):
         task_cards=status_cards(counts["tasks"]),
         target_total=sum(counts["targets"].values()),
         task_total=sum(counts["tasks"].values()),
-        late_units=late_units(plan, month, units=units),
-        behind_tasks=counts["behind_tasks"],
+        late_units=[(unit, state, link("units:detail", unit.code)) for unit, state in late_units(plan, month, units=units)],
+        behind_tasks=[(task, status, link("tasks:detail", task.number)) for task, status in counts["behind_tasks"]],
         targets_behind=sum(counts["targets"][status] for status in BEHIND),
-        likely_missed=_forecast_lines(likely_missed(plan, month, LIKELY_MISSED_SHOWN)),
+        likely_missed=_forecast_lines(likely_missed(plan, month, LIKELY_MISSED_SHOWN), link),
         likely_missed_count=counts["likely_missed"],
         completion_figure=json.loads(figure),
         completion_figure_script=figure_script(figure, "fig-completion"),

@@ -106,3 +106,25 @@ class TaskDetailPagesTest(PersonasTestCase):
         cards_2 = [card["target"]["code"] for card in second.context["target_charts"]]
         self.assertEqual(len(cards_2), 9)
         self.assertFalse(set(cards) & set(cards_2))
+
+
+class TaskDetailNarrativePagesTest(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        # Task 9: 市科技局 and two districts each month, January to December: 36 narratives.
+        dashboard_seed.seed_months(cls.plan, list(range(1, 13)), staff=cls.staff, extra_units=2)
+
+    def test_it_shows_twenty_five_narratives_a_page_the_latest_months_first(self):
+        self.client.force_login(self.leader)
+        first = self.client.get(URL, {"month": 12})
+        kjj = [f">{month}月：新认定高企培育入库。<" for month in range(1, 13)]  # 市科技局's narrative cell, by month
+        # 25 a page: December to May whole (8 months × 3 units), then 市科技局's April.
+        self.assertEqual(len(first.context["progress_table"].page.object_list), 25)
+        html = first.content.decode()
+        self.assertEqual([cell in html for cell in kjj], [False] * 3 + [True] * 9)
+        self.assertIn("?month=12&amp;page=2", html)
+        second = self.client.get(URL, {"month": 12, "page": 2})
+        self.assertEqual(len(second.context["progress_table"].page.object_list), 11)
+        html = second.content.decode()
+        self.assertEqual([cell in html for cell in kjj], [True] * 3 + [False] * 9)

@@ -24,7 +24,9 @@ from tasks.reporting import units_assigned_to_task
 from units.access import editable_unit_ids, reads_everything, require_role
 from wuhan_plan.tables import CountedPaginator, Links, cell_html
 
-PROGRESS_PER_PAGE = 50  # narratives per page on a task's page, the latest months first; the export has all
+# Narratives per page on a task's page, the latest months first: about one month of every unit a task
+# names (most name 18–24), each with three paragraphs; the export has all.
+PROGRESS_PER_PAGE = 25
 # Targets (table rows and their small charts) per page of a task's page: a task of the real plan has
 # at most nine; one broken down to every district has hundreds, too many charts for one screen.
 TASK_TARGETS_PER_PAGE = 30

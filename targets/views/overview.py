@@ -35,6 +35,11 @@ from tasks.reporting import reporting_units
 from units.access import require_role
 from wuhan_plan.tables import CountedPaginator, Links
 
+# What the coordination table shows of a matter (not the narrative's three paragraphs, nor the units' mail).
+COORDINATION_FIELDS = (
+    "task__number", "task__title", "report__unit__code", "report__unit__name", "report__month",
+    "coordination_matter", "problems",
+)
 LIKELY_MISSED_SHOWN = 8  # the rest are one click away, on the target list filtered by forecast
 
 
@@ -76,7 +81,7 @@ def overview(request):
     if export == "sections":
         table = SectionSummaryTable(section_summary(plan, month))
         return export_table(request, table, _("板块汇总-%(month)s月.xlsx") % {"month": month}, _("板块汇总"))
-    coordination = CoordinationTable(open_coordination(plan, month), prefix="c-")
+    coordination = CoordinationTable(open_coordination(plan, month).only(*COORDINATION_FIELDS), prefix="c-")
     if export == "coordination":
         return export_table(request, coordination, _("待协调事项-%(month)s月.xlsx") % {"month": month}, _("待协调事项"))
     counts = overview_counts(plan, month)

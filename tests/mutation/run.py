@@ -27,7 +27,8 @@ WORKDIR = Path(os.environ.get("MUTATION_DIR", ROOT / "var" / "mutation"))
 MODULES = [
     "targets/progress.py", "targets/forecast.py", "targets/expected_path.py", "tasks/calendar.py",
     "units/access.py", "reports/reminders/delivery.py", "reports/upload/apply.py", "reporting/services/workflow.py",
-    "targets/learned_profile.py",
+    "targets/learned_profile.py", "reporting/services/batch.py", "reporting/services/corrections.py",
+    "targets/breakdown.py",
 ]
 TESTS = [
     "tests/test_progress_rules.py",
@@ -55,12 +56,29 @@ TESTS_OF = {
         "tests/test_upload.py", "tests/test_upload_columns.py", "tests/test_upload_duplicates.py",
         "tests/test_upload_refusals.py",
     ],
+    # The batch save of a month's entries: its only caller is the upload (the web page and the
+    # import_progress command); its queries are counted in tests/test_upload_queries.py.
+    "reporting/services/batch.py": [
+        "tests/test_upload.py", "tests/test_upload_columns.py", "tests/test_upload_duplicates.py",
+        "tests/test_upload_refusals.py", "tests/test_upload_queries.py", "tests/test_import_progress.py",
+        "tests/test_plain_text.py", "tests/test_one_sitting_forms.py", "tests/test_hostile_input.py",
+        "tests/test_upload_batch_edges.py",
+    ],
     # The rule's worked examples, and the pages that word it (profile_note, profile_text).
     "targets/learned_profile.py": ["tests/test_learned_profile.py", "tests/test_target_earlier_years.py"],
+    # The city figure from its districts' shares: the worked examples, the breakdown pages, the plan's structure.
+    "targets/breakdown.py": [
+        "tests/test_breakdown_rules.py", "tests/test_target_breakdown.py", "tests/test_plan_structure.py",
+    ],
+    # Restoring a version, closing and opening a month: their pages, history and edges.
+    "reporting/services/corrections.py": [
+        "tests/test_reporting_corrections_edges.py", "tests/test_reporting_history.py", "tests/test_reporting_months.py",
+        "tests/test_reporting_services.py", "tests/test_access_rules.py",
+    ],
     # Submit, approve, return, reopen: the services' own tests, the review pages, the returned email, history.
     "reporting/services/workflow.py": [
         "tests/test_reporting_services.py", "tests/test_reporting_review.py", "tests/test_returned_notice.py",
-        "tests/test_reporting_history.py", "tests/test_reporting_submit.py",
+        "tests/test_reporting_history.py", "tests/test_reporting_submit.py", "tests/test_reporting_review_edges.py",
     ],
 }
 MUTMUT = Path(sys.executable).with_name("mutmut")

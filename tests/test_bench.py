@@ -28,7 +28,7 @@ NUMBER = r"\s+\d+\.\d"
 REAL_VIEWS = (
     "overview /", "overview ?month=other", "target list", "target list ?month=other", "target list ?status=behind",
     "target list ?sort=-completion", "target list ?task=…&kind=…", "target detail", "task list", "task detail",
-    "unit list", "unit detail", "review queue", "liaison home",
+    "unit list", "unit months table", "unit detail", "review queue", "liaison home",
 )
 
 

@@ -28,7 +28,7 @@ MODULES = [
     "targets/progress.py", "targets/forecast.py", "targets/expected_path.py", "tasks/calendar.py",
     "units/access.py", "reports/reminders/delivery.py", "reports/upload/apply.py", "reporting/services/workflow.py",
     "targets/learned_profile.py", "reporting/services/batch.py", "reporting/services/corrections.py",
-    "targets/breakdown.py",
+    "targets/breakdown.py", "reporting/services/entries.py",
 ]
 TESTS = [
     "tests/test_progress_rules.py",
@@ -69,6 +69,12 @@ TESTS_OF = {
     # The city figure from its districts' shares: the worked examples, the breakdown pages, the plan's structure.
     "targets/breakdown.py": [
         "tests/test_breakdown_rules.py", "tests/test_target_breakdown.py", "tests/test_plan_structure.py",
+    ],
+    # A value's and a narrative's checks and save (the forms'): the entry pages, history, data quality and edges.
+    "reporting/services/entries.py": [
+        "tests/test_reporting_entries_edges.py", "tests/test_reporting_values.py", "tests/test_reporting_progress.py",
+        "tests/test_reporting_services.py", "tests/test_one_sitting_forms.py", "tests/test_reporting_history.py",
+        "tests/test_plain_text.py", "tests/test_reporting_submit.py", "tests/test_data_quality.py",
     ],
     # Restoring a version, closing and opening a month: their pages, history and edges.
     "reporting/services/corrections.py": [

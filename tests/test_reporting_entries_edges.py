@@ -101,6 +101,11 @@ class RefusalWordingTests(ReportingTestCase):
 
 
 class ValueTests(ReportingTestCase):
+    def test_another_units_target_is_refused_in_words(self):
+        with self.assertRaises(NotEditable) as caught:  # 武创科技成果转化基金规模 is 市地方金融局's
+            services.save_target_value(self.jxj_report, self.fund_size, value="12", user=self.jxj_liaison)
+        self.assertEqual(str(caught.exception), "该指标不由本单位报送。")
+
     def test_a_suspect_figure_saved_with_a_note_is_flagged_on_the_report(self):
         share = self.plan.targets.get(code="T12")  # 数字经济核心产业增加值占比, reported by 市科技局
         report = services.get_or_create_report(self.plan, share.reporting_unit, 3)

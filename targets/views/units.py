@@ -42,15 +42,21 @@ def _tasks_by_unit(plan, units):
     return counts
 
 
-def _unit_rows(plan, month, units, query):
-    """The units' rows at `month` (the units that must report, with their groups): the unit
-    table's rows, the month table's rows and what the heatmap figure needs."""
-    months = list(range(1, month + 1))
-    grid, timeliness = submission_grid(plan, units, months)
-    task_counts = _tasks_by_unit(plan, units)
+def _unit_counts(plan, units):
+    """({unit_id: tasks it reports on}, {unit_id: targets it reports}): the unit table's counts."""
     target_counts = {}
     for unit_id in plan.targets.values_list("reporting_unit_id", flat=True):
         target_counts[unit_id] = target_counts.get(unit_id, 0) + 1
+    return _tasks_by_unit(plan, units), target_counts
+
+
+def _unit_rows(plan, month, units, query, counts=({}, {})):
+    """The units' rows at `month` (the units that must report, with their groups): the unit
+    table's rows (with `counts`, `_unit_counts`, when the page shows them), the month table's rows
+    and what the heatmap figure needs."""
+    months = list(range(1, month + 1))
+    grid, timeliness = submission_grid(plan, units, months)
+    task_counts, target_counts = counts
     rows, heat_rows, links = [], [], Links()
     for unit in units:
         record = timeliness[unit.pk]
@@ -82,7 +88,9 @@ def _month_table_export(request, table, month):
 def unit_list(request):
     require_role(request.user)
     plan, units, as_of = _reporting_units_as_of(request)
-    months, grid, timeliness, rows, heat_rows = _unit_rows(plan, as_of.month, units, as_of.query)
+    months, grid, timeliness, rows, heat_rows = _unit_rows(
+        plan, as_of.month, units, as_of.query, _unit_counts(plan, units)
+    )
     table = UnitTable(rows)
     RequestConfig(request, paginate=False).configure(table)
     export = request.GET.get("export")

@@ -173,14 +173,19 @@ class CeleryWorkerAndBeatTests(TransactionTestCase):
         return self.log_path.read_text(errors="replace")[-4000:]
 
     def wait_for(self, condition, worker, what):
+        """Wait (bounded) for `condition`; `what` names it, or is called to describe the state at failure."""
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             if condition():
                 return
             if worker.poll() is not None:
-                self.fail(f"the worker exited ({worker.returncode}) before {what}:\n{self.worker_log()}")
+                self.fail(f"the worker exited ({worker.returncode}) before {self.described(what)}:\n{self.worker_log()}")
             time.sleep(0.5)
-        self.fail(f"no {what} within {WAIT_SECONDS} s:\n{self.worker_log()}")
+        self.fail(f"no {self.described(what)} within {WAIT_SECONDS} s:\n{self.worker_log()}")
+
+    @staticmethod
+    def described(what):
+        return what() if callable(what) else what
 
     def test_it_runs_the_periodic_bulletin_end_to_end_exactly_once(self):
         with smtp_server() as (port, server):

@@ -234,6 +234,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,  # the publishing connection (kombu's default_channel): no retry of its own
     "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,  # Redis: a host that does not answer
 }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A task a worker had reserved when it died (acks_late) comes back after this many seconds. It must
+    # outlast the longest wait before a retry (reports.tasks.MAX_RETRY_DELAY_SECONDS, ten minutes), or a
+    # live worker's waiting retry is queued twice (the message's claim still sends it once).
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env_int(
+        "CELERY_BROKER_VISIBILITY_TIMEOUT", 3600, minimum=1
+    )
+    # How often a worker looks for such tasks (kombu's default: every 100 s).
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env_int(
+        "CELERY_BROKER_RESTORE_INTERVAL_SECONDS", 10, minimum=1
+    )
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery-queue"
     _queue_dir.mkdir(parents=True, exist_ok=True)

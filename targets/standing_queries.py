@@ -133,7 +133,11 @@ def overview_counts(plan, month):
     # The plan's tasks (a couple of dozen rows): counted per area and status as read, and those behind listed.
     task_counts = {status: 0 for status in Status}
     tasks, behind = {}, []
-    task_rows = list(TaskStanding.objects.filter(plan=plan, month=month).select_related("task").order_by("task__number"))
+    task_rows = list(
+        TaskStanding.objects.filter(plan=plan, month=month).select_related("task")
+        .only("status", "task__number", "task__title", "task__section")  # what the pages name a task by
+        .order_by("task__number")
+    )
     for standing in task_rows:
         status = Status(standing.status)
         task_counts[status] += 1

@@ -92,7 +92,7 @@ class OverviewTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
 
 class OverviewQueryCountTest(PersonasTestCase):
     def test_it_uses_the_same_number_of_queries_for_more_data(self):
-        dashboard_seed.assert_queries_constant_as_data_grows(self, URL, 19)  # 19: the open notices by kind
+        dashboard_seed.assert_queries_constant_as_data_grows(self, URL, 18)  # 18: with the open notices by kind
 
 
 class OverviewAfterReviewTest(PersonasTestCase):

@@ -43,16 +43,30 @@ COORDINATION_FIELDS = (
 LIKELY_MISSED_SHOWN = 8  # the rest are one click away, on the target list filtered by forecast
 
 
+# What the chart's bars and hovers and the likely-missed sentences read of a standing and its target: the
+# other fields (the forecast's method aside, a dozen of each) would only cost their loading.
+CHART_FIELDS = (
+    "month", "status", "value", "value_month", "completion", "points", "expected_share", "time_progress",
+    "forecast_value", "forecast_low", "forecast_high", "forecast_method", "forecast_months_used",
+    "forecast_likely_missed", "forecast_completion", "forecast_points", "pace_needed", "forecast_months_left",
+    "target__code", "target__name", "target__position", "target__kind", "target__value", "target__comparison",
+    "target__unit_of_measure", "target__goal_section__number", "target__goal_section__title",
+)
+
+
 def _completion_chart(plan, month, counts):
-    """The completion chart: a bar per target (one query of their standings), or on a big plan
-    the targets of each group counted by status in SQL (no standing loaded)."""
+    """(the completion chart, the first likely-missed standings or None). A bar per target from one query
+    of their standings, which also give the likely-missed list; on a big plan the targets of each group
+    counted by status in SQL (no standing loaded), and the list left to its own query."""
     if sum(counts["targets"].values()) > GROUPED_ABOVE:
         groups = label_groups(chart_group_counts(plan, month), counts["sections"], counts["task_list"])
-        return completion_by_group_figure(groups, month)
-    standings = with_first_task(
-        TargetStanding.objects.at(plan, month).select_related("target__goal_section").order_by("target__position", "target__code")
-    )
-    return completion_figure(list(standings), group_of=group_by_first_task(counts["task_list"], counts["sections"]))
+        return completion_by_group_figure(groups, month), None
+    standings = list(with_first_task(
+        TargetStanding.objects.at(plan, month).select_related("target__goal_section").only(*CHART_FIELDS)
+        .order_by("target__position", "target__code")
+    ))
+    figure = completion_figure(standings, group_of=group_by_first_task(counts["task_list"], counts["sections"]))
+    return figure, [standing for standing in standings if standing.forecast_likely_missed][:LIKELY_MISSED_SHOWN]
 
 
 def _forecast_lines(standings, link):
@@ -91,7 +105,10 @@ def overview(request):
     year_on_year = year_on_year_table(plan, month, request.published_plans)  # no query with one plan
     if year_on_year is not None:
         RequestConfig(request, paginate={"per_page": year_on_year._meta.per_page}).configure(year_on_year)
-    figure = figure_json(_completion_chart(plan, month, counts))
+    chart, missed = _completion_chart(plan, month, counts)
+    if missed is None:
+        missed = likely_missed(plan, month, LIKELY_MISSED_SHOWN)
+    figure = figure_json(chart)
     link = _linker(as_of)
     context = page_context(
         request, plan, as_of,
@@ -103,7 +120,7 @@ def overview(request):
         late_units=[(unit, state, link("units:detail", unit.code)) for unit, state in late_units(plan, month, units=units)],
         behind_tasks=[(task, status, link("tasks:detail", task.number)) for task, status in counts["behind_tasks"]],
         targets_behind=sum(counts["targets"][status] for status in BEHIND),
-        likely_missed=_forecast_lines(likely_missed(plan, month, LIKELY_MISSED_SHOWN), link),
+        likely_missed=_forecast_lines(missed, link),
         likely_missed_count=counts["likely_missed"],
         completion_figure=json.loads(figure),
         completion_figure_script=figure_script(figure, "fig-completion"),

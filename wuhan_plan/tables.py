@@ -231,6 +231,15 @@ class Table(tables.Table):
         return mark_safe(f"<thead {AttributeDict(self.attrs.get('thead', {})).as_html()}><tr>{cells}</tr></thead>")
 
     @property
+    def body_html(self):
+        """The `<tbody>` of the page shown, its rows written in one pass (the template's loop and
+        block cost some eighty calls a row), or its empty text in one cell across the table."""
+        rows = "".join(row.html for row in self.paginated_rows)
+        if not rows and self.empty_text:
+            rows = f'<tr><td colspan="{len(self.columns)}">{_html(self.empty_text)}</td></tr>'
+        return mark_safe(f"<tbody {AttributeDict(self.attrs.get('tbody', {})).as_html()}>{rows}</tbody>")
+
+    @property
     def prepared_columns(self):
         # Prepared after ordering and column choice are configured (RequestConfig), at the first row.
         if "_shown" not in self.__dict__:

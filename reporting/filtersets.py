@@ -13,6 +13,7 @@ from targets.filtersets import INVALID_CHOICE
 from targets.models import TargetValue
 from tasks.models import MonthlyReport
 from tasks.reporting import reporting_units
+from wuhan_plan.widgets import FilterForm
 
 MONTH_WORDING = _("%(month)s月")
 
@@ -30,6 +31,7 @@ class SuspectValueFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = TargetValue
+        form = FilterForm
         fields = ()  # all declared above
 
     def __init__(self, data=None, queryset=None, *, plan, **kwargs):

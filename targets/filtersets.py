@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from targets.models import Status, Target, TargetStanding
 from tasks.models import Section, Task, TaskAssignment
 from units.models import Unit
+from wuhan_plan.widgets import FilterForm
 
 # A model choice's message, as before the choices were read in one query.
 INVALID_CHOICE = {"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]}
@@ -83,6 +84,7 @@ class TargetFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = TargetStanding
+        form = FilterForm
         fields = ()  # all declared above
 
     def __init__(self, data=None, queryset=None, *, plan, **kwargs):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.models import LeaderInstruction
 from wuhan_plan.tables import Table
+from wuhan_plan.widgets import FilterForm
 
 LIST_RELATED = ("leader", "task", "target", "matter__report__unit", "matter__task", "notice__plan")
 
@@ -50,6 +51,7 @@ class InstructionFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = LeaderInstruction
+        form = FilterForm
         fields = []  # all declared above
 
     def __init__(self, *args, **kwargs):

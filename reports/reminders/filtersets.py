@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import ReminderMessage
+from wuhan_plan.widgets import FilterForm
 
 
 class ReminderFilterSet(django_filters.FilterSet):
@@ -20,6 +21,7 @@ class ReminderFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = ReminderMessage
+        form = FilterForm
         fields = []  # all declared above
 
     def __init__(self, *args, **kwargs):

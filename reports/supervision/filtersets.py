@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.models import UrgingNotice
 from units.models import Unit
+from wuhan_plan.widgets import FilterForm
 
 
 class NoticeFilterSet(django_filters.FilterSet):
@@ -22,6 +23,7 @@ class NoticeFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = UrgingNotice
+        form = FilterForm
         fields = []  # all declared above
 
     def __init__(self, *args, **kwargs):

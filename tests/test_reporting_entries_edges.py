@@ -154,3 +154,43 @@ class EarlierMonthsTests(ReportingTestCase):
     def test_a_figure_above_it_passes_without_a_note(self):
         value = services.save_target_value(self.jrj_report, self.fund_size, value="22", user=self.jrj_liaison)
         self.assertEqual((str(value.value.normalize()), value.suspect), ("22", []))
+
+
+class TargetsBehindTests(ReportingTestCase):
+    """存在问题 is asked for when a figure the unit reports this month falls behind the time progress:
+    武创科技成果转化基金规模 (a stock without a year-start figure, target 30 亿元) is judged by its trend
+    from the unit's approved January figure of 20."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        january = dashboard_seed.report(cls.plan, cls.jrj, 1)
+        dashboard_seed.value(january, cls.fund_size, 20)
+        cls.fund_task = cls.fund_size.tasks.order_by("number").first()
+
+    def save_progress_without_problems(self):
+        return services.save_progress(self.jrj_report, self.fund_task, **self.progress_data(), user=self.jrj_liaison)
+
+    def test_a_stock_flat_since_january_asks_for_problems(self):
+        # 20 in January and 20 in March: the trend stays at 20 of 30, 33.3 points short: 严重滞后.
+        services.save_target_value(self.jrj_report, self.fund_size, value="20", user=self.jrj_liaison)
+        with self.assertRaises(ValidationError) as caught:
+            self.save_progress_without_problems()
+        self.assertEqual(caught.exception.message_dict, {"problems": ["进度滞后或指标落后于时间进度时，须填写存在问题。"]})
+        self.assertFalse(ProgressReport.objects.filter(report=self.jrj_report).exists())
+
+    def test_januarys_figure_is_not_this_months(self):
+        services.save_target_value(self.jrj_report, self.fund_size, value="30", user=self.jrj_liaison)  # done
+        self.assertEqual(self.save_progress_without_problems().problems, "")
+
+    def test_a_figure_of_a_target_no_longer_the_units_is_not_held_against_it(self):
+        services.save_target_value(self.jrj_report, self.fund_size, value="20", user=self.jrj_liaison)
+        type(self.fund_size).objects.filter(pk=self.fund_size.pk).update(reporting_unit=self.hongshan)
+        self.assertEqual(self.save_progress_without_problems().problems, "")
+
+    def test_it_reads_the_months_figures_in_three_queries(self):
+        services.save_target_value(self.jrj_report, self.fund_size, value="20", user=self.jrj_liaison)
+        services.save_target_value(self.jrj_report, self.loan_growth, value="9", user=self.jrj_liaison)
+        with self.assertNumQueries(3):  # the figures with their targets, the approved earlier months, the tasks
+            behind = services.tasks_with_targets_behind(self.jrj_report)
+        self.assertIn(self.fund_task.pk, behind)

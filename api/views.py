@@ -257,7 +257,7 @@ class ScreenView(generics.GenericAPIView):
         if plan is None:
             raise NotFound()
         units = list(reporting_units(plan))
-        default, reason = default_month(plan, unit_ids=[unit.pk for unit in units])
+        default, reason = default_month(plan)
         raw = request.query_params.get("month", "").strip()
         if raw and not (raw.isdigit() and 1 <= int(raw) <= 12):
             raise ValidationError({"month": ["month must be a whole number from 1 to 12"]})

@@ -14,13 +14,13 @@ A month that is not a whole number from 1 to 12 is ignored with a message, and t
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, IntegerField, Value
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from targets.expected_path import time_progress
 from tasks.calendar import due_date, local_today
 from tasks.models import MonthlyReport, ReportingMonthClosure
-from tasks.reporting import reporting_unit_ids
+from tasks.reporting import reporting_unit_ids_sql
 
 MONTHS = range(1, 13)
 
@@ -70,35 +70,38 @@ class AsOf:
 
 
 CLOSED = -1  # the `units` of a closed month's row in complete_months' query
+EXPECTED = 0  # the `month` of the row that counts the units that must report
 
 
-def complete_months(plan, unit_ids=None):
+def complete_months(plan):
     """{month: reason} of the months that are complete: closed by staff, or every report due approved.
 
-    Two queries: the ids of the units that must report (tasks.reporting.reporting_unit_ids; a page
-    that has them already passes `unit_ids`), then the closed months with, per month, how many of
-    those units have their report approved.
+    One query: the closed months, how many of the units that must report (tasks.reporting) have
+    their report of each month approved, and how many units that is.
     """
-    expected = reporting_unit_ids(plan) if unit_ids is None else set(unit_ids)
-    closed = (
-        ReportingMonthClosure.objects.filter(plan=plan).order_by()
-        .annotate(units=Value(CLOSED, IntegerField())).values_list("month", "units")
+    units_sql, units_params = reporting_unit_ids_sql(plan)
+    closure, report = ReportingMonthClosure._meta.db_table, MonthlyReport._meta.db_table
+    sql = (
+        f"SELECT month, {CLOSED} FROM {closure} WHERE plan_id = %s"
+        f" UNION ALL SELECT month, COUNT(DISTINCT unit_id) FROM {report}"
+        f" WHERE plan_id = %s AND status = %s AND unit_id IN ({units_sql}) GROUP BY month"
+        f" UNION ALL SELECT {EXPECTED}, COUNT(*) FROM ({units_sql}) expected"
     )
-    approved = (
-        MonthlyReport.objects.filter(plan=plan, status=MonthlyReport.Status.APPROVED, unit_id__in=expected)
-        .order_by().values("month").annotate(units=Count("unit_id", distinct=True)).values_list("month", "units")
-    )
-    rows = list(closed.union(approved, all=True)) if expected else list(closed)
+    params = [plan.pk, plan.pk, MonthlyReport.Status.APPROVED.value, *units_params, *units_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    expected = next(units for month, units in rows if month == EXPECTED)
     months = {month: REASON_CLOSED for month, units in rows if units == CLOSED}
     for month, units in rows:
-        if units != CLOSED and units >= len(expected):
+        if month != EXPECTED and units != CLOSED and expected and units >= expected:
             months.setdefault(month, REASON_COMPLETE)
     return months
 
 
-def default_month(plan, today=None, unit_ids=None):
+def default_month(plan, today=None):
     """(month, reason) the dashboard shows without `?month=` (see the module doc)."""
-    complete = complete_months(plan, unit_ids)
+    complete = complete_months(plan)
     if complete:
         month = max(complete)
         return month, complete[month]
@@ -109,10 +112,9 @@ def default_month(plan, today=None, unit_ids=None):
     return 1, REASON_FIRST
 
 
-def as_of_month(request, plan, today=None, unit_ids=None):
-    """The month the page shows (see the module doc) and an error message for a bad `?month=`.
-    `unit_ids`: the units that must report, when the page has them already (one query fewer)."""
-    default, reason = default_month(plan, today, unit_ids)
+def as_of_month(request, plan, today=None):
+    """The month the page shows (see the module doc) and an error message for a bad `?month=`."""
+    default, reason = default_month(plan, today)
     # A plan other than the newest published one (targets.dashboard.current_plan lists them on the
     # request): its links carry ?plan=, so that the reader stays in that year.
     published = getattr(request, "published_plans", None)

@@ -4,12 +4,12 @@ Defined once here and used by the pages, the Excel workbooks and the reminders. 
 (reporting month, due date, lateness) are tasks/calendar.py's, re-exported here.
 """
 
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from tasks.calendar import due_date, is_late, local_today, reporting_month_for  # noqa: F401  (re-exported)
-from tasks.models import MonthlyReport, ReportingMonthClosure, TaskAssignment
+from tasks.models import MonthlyReport, ReportingMonthClosure, Task, TaskAssignment
 from units.access import editable_unit_ids, is_staff
 from units.models import Unit
 
@@ -43,20 +43,35 @@ def units_assigned_to_task(task_assignments):
     return units
 
 
-def reporting_units(plan):
-    """Every non-group unit that must report for `plan` each month: named on one of its tasks, a
-    member of a group named on one, or a target's reporting unit. One query (three subqueries)."""
-    assignments = TaskAssignment.objects.filter(task__plan=plan)
-    return Unit.objects.exclude(kind=Unit.Kind.GROUP).filter(
-        Q(pk__in=assignments.values("unit_id"))
-        | Q(pk__in=Unit.members.through.objects.filter(from_unit__in=assignments.values("unit_id")).values("to_unit_id"))
-        | Q(pk__in=plan.targets.values("reporting_unit_id"))
+def reporting_unit_ids_sql(plan):
+    """(sql, params) selecting the ids of every non-group unit that must report for `plan` each
+    month: named on one of its tasks, a member of a group named on one, or a target's reporting unit.
+
+    The rule's one definition, as SQL: every page reads it (the default month counts these units'
+    approved reports), and the ORM took longer to build it than the database to run it.
+    """
+    unit, members = Unit._meta.db_table, Unit.members.through._meta.db_table
+    assignment, task = TaskAssignment._meta.db_table, Task._meta.db_table
+    target = plan.targets.model._meta.db_table
+    named = f"SELECT a.unit_id FROM {assignment} a INNER JOIN {task} t ON a.task_id = t.id WHERE t.plan_id = %s"
+    sql = (
+        f"SELECT u.id FROM {unit} u WHERE u.kind <> %s AND (u.id IN ({named})"
+        f" OR u.id IN (SELECT m.to_unit_id FROM {members} m WHERE m.from_unit_id IN ({named}))"
+        f" OR u.id IN (SELECT g.reporting_unit_id FROM {target} g WHERE g.plan_id = %s))"
     )
+    return sql, [Unit.Kind.GROUP.value, plan.pk, plan.pk, plan.pk]
+
+
+def reporting_units(plan):
+    """The units of `reporting_unit_ids_sql`, in the units' order. One query."""
+    return Unit.objects.filter(pk__in=RawSQL(*reporting_unit_ids_sql(plan)))
 
 
 def reporting_unit_ids(plan):
     """Ids of the units of `reporting_units`."""
-    return set(reporting_units(plan).values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(*reporting_unit_ids_sql(plan))
+        return {row[0] for row in cursor.fetchall()}
 
 
 def tasks_for_unit(plan, unit):

@@ -210,7 +210,7 @@ class ScoreTests(AssessmentTestCase):
             self.client.get(f"{URL}jxj/", {"month": 5})
 
 
-QUERIES = 22  # the session, the user and membership, the plan and month, the rules, 12 of data; saving the session
+QUERIES = 21  # the session, the user and membership, the plan and month (one query), the rules, 12 of data; saving the session
 
 
 class RulesPageTests(AssessmentTestCase):

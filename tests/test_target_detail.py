@@ -112,4 +112,4 @@ class TargetDetailQueryCountTest(PersonasTestCase):
         # 17: the target's open leaders' instructions (reports/templatetags/instructions.py) are one query,
         # its district shares' standings (targets/views/breakdown.py) another, the same target in earlier
         # years one more (targets/earlier_years.py: run with or without an earlier plan).
-        dashboard_seed.assert_queries_constant_as_data_grows(self, url, 17)
+        dashboard_seed.assert_queries_constant_as_data_grows(self, url, 16)

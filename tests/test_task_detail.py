@@ -79,7 +79,7 @@ class TaskDetailTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
 class TaskDetailQueryCountTest(PersonasTestCase):
     def test_it_uses_the_same_number_of_queries_for_more_data(self):
         # 16: the task's open leaders' instructions (reports/templatetags/instructions.py) are one query.
-        dashboard_seed.assert_queries_constant_as_data_grows(self, URL, 16)
+        dashboard_seed.assert_queries_constant_as_data_grows(self, URL, 15)
 
 
 class TaskDetailPagesTest(PersonasTestCase):

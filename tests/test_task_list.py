@@ -58,7 +58,7 @@ class TaskListTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
 
 class TaskListQueryCountTest(PersonasTestCase):
     def test_it_uses_the_same_number_of_queries_for_more_data(self):
-        dashboard_seed.assert_queries_constant_as_data_grows(self, URL, 13)
+        dashboard_seed.assert_queries_constant_as_data_grows(self, URL, 12)
 
 
 def task_row(response, number, month):

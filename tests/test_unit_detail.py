@@ -96,7 +96,7 @@ class UnitDetailTest(dashboard_seed.ReadOnlyPageTests, PersonasTestCase):
 class UnitDetailQueryCountTest(PersonasTestCase):
     def test_it_uses_the_same_number_of_queries_for_more_data(self):
         url = reverse("units:detail", args=["kjj"])
-        dashboard_seed.assert_queries_constant_as_data_grows(self, url, 16)  # 16: the open notices
+        dashboard_seed.assert_queries_constant_as_data_grows(self, url, 15)  # 15: with the open notices
 
 
 def rows_of(response):

@@ -88,8 +88,8 @@ def _linker(as_of):
 def overview(request):
     require_role(request.user)
     plan = current_plan(request)
-    units = list(reporting_units(plan))  # for the default month and the late units: one query
-    as_of = as_of_month(request, plan, unit_ids=[unit.pk for unit in units])
+    units = list(reporting_units(plan))  # the late units: one query
+    as_of = as_of_month(request, plan)
     month = as_of.month
     export = request.GET.get("export")
     if export == "sections":

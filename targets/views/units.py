@@ -75,7 +75,7 @@ def _reporting_units_as_of(request):
     """The plan, the units that must report (with their groups) and the month shown."""
     plan = current_plan(request)
     units = list(reporting_units(plan).prefetch_related("groups").order_by("position", "code"))
-    as_of = as_of_month(request, plan, unit_ids=[unit.pk for unit in units])  # no query of them again
+    as_of = as_of_month(request, plan)
     return plan, units, as_of
 
 

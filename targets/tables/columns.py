@@ -16,6 +16,7 @@ percent format (0.75 shown as 75.0%); a rate's distance from its target is a num
 """
 
 import django_tables2 as tables
+from django.utils.timezone import localtime
 
 PERCENT = "0.0%"  # 完成率, 时间进度: one decimal, as on screen
 WHOLE_PERCENT = "0%"  # 按时报送率: whole per cent, as on screen
@@ -39,6 +40,12 @@ class ExportColumn(TypedColumn):
         kwargs.setdefault("visible", False)
         kwargs.setdefault("orderable", False)
         super().__init__(*args, **kwargs)
+
+
+def minute_text(moment):
+    """2023-04-08 09:30, in the site's time zone: what date_format(localtime(moment), "Y-m-d H:i") writes,
+    without the formatter's lookups per character (a report table has dozens of such cells)."""
+    return localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def share(percent):

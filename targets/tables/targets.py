@@ -2,7 +2,6 @@
 
 import django_tables2 as tables
 from django.db.models import F
-from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +9,7 @@ from targets.expected_path import completion_of, expected_value_for, points_from
 from targets.forecast_figures import points_wording
 from targets.numbers import format_number
 from targets.progress import Status, status_for
-from targets.tables.columns import MONTH, PERCENT, POINTS, ExportColumn, TypedColumn, share
+from targets.tables.columns import MONTH, PERCENT, POINTS, ExportColumn, TypedColumn, minute_text, share
 from wuhan_plan.tables import Table, cell_html
 
 
@@ -298,7 +297,7 @@ class MonthlyValueTable(Table):
         return self._person(value)
 
     def render_reviewed_at(self, value):
-        return date_format(localtime(value), "Y-m-d H:i")
+        return minute_text(value)
 
     def value_reviewed_at(self, value):
         return value

@@ -1,12 +1,10 @@
 """Tables of the unit pages (/units/, /units/<code>/); exported as xlsx through targets.exports."""
 
 import django_tables2 as tables
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from targets.tables.columns import MONTH, WHOLE_PERCENT, TypedColumn
+from targets.tables.columns import MONTH, WHOLE_PERCENT, TypedColumn, minute_text
 from wuhan_plan.tables import Links, Table, cell_html
 
 
@@ -110,19 +108,19 @@ class ReportingRecordTable(Table):
         return value
 
     def render_submitted_at(self, value):
-        return date_format(localtime(value), "Y-m-d H:i") if value else "—"
+        return minute_text(value) if value else "—"
 
     def value_submitted_at(self, value):
         return value
 
     def render_reviewed_at(self, value):
-        return date_format(localtime(value), "Y-m-d H:i") if value else "—"
+        return minute_text(value) if value else "—"
 
     def value_reviewed_at(self, value):
         return value
 
     def render_deadline(self, value):
-        return date_format(value, "Y-m-d")
+        return value.isoformat()  # 2023-04-10
 
     def value_deadline(self, value):
         return value

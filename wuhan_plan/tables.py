@@ -71,6 +71,8 @@ class PreparedColumn:
             if not takes_any and all(name in ARGUMENTS for name in wants):
                 self.link_url, self.link_wants = self.link.url, wants
         self.td_attrs = AttributeDict(bound_column.attrs.get("td", {})).as_html()
+        # A plain column (Column.render gives the value back, nothing links it): its cell is its value.
+        self.plain = getattr(self.render, "__func__", None) is tables.Column.render and not self.link
         self.display = None  # decided at the first record: get_FOO_display() for a field with choices
 
     def _resolve(self, record):
@@ -123,6 +125,8 @@ class PreparedColumn:
         value = self._value(row.record)
         if value in self.column.empty_values:
             return self.bound_column.default
+        if self.plain:
+            return value
         arguments = self._arguments(value, row)
         if not self.takes_any:
             if not self.callable:

@@ -247,8 +247,6 @@ class TargetValue(models.Model):
         ]
         indexes = [
             models.Index(fields=["target", "month"], name="value_target_month"),
-            # The dashboards' data version reads the latest change per report (targets/cache.py).
-            models.Index(fields=["report", "updated_at"], name="value_report_updated"),
         ]
 
     def __str__(self):

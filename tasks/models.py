@@ -252,8 +252,6 @@ class ProgressReport(models.Model):
         constraints = [models.UniqueConstraint(fields=["report", "task"], name="progress_unique_task_per_report")]
         indexes = [
             models.Index(fields=["needs_coordination", "coordination_closed"], name="progress_coordination"),
-            # The dashboards' data version reads the latest change per report (targets/cache.py).
-            models.Index(fields=["report", "updated_at"], name="progress_report_updated"),
         ]
 
     def __str__(self):

@@ -6,8 +6,9 @@ for word."""
 from django.core.exceptions import ValidationError
 
 from reporting import services
-from reporting.services import MATTER_MAX, TEXT_MAX, EditConflict, NotEditable
-from tasks.models import ProgressReport
+from reporting.services import MATTER_MAX, NOTE_MAX, SOURCE_MAX, TEXT_MAX, EditConflict, NotEditable
+from targets.models import Plan, TargetValue
+from tasks.models import MonthlyReport, ProgressReport
 from tests import dashboard_seed
 from tests.reporting_base import ReportingTestCase
 
@@ -194,3 +195,83 @@ class TargetsBehindTests(ReportingTestCase):
         with self.assertNumQueries(3):  # the figures with their targets, the approved earlier months, the tasks
             behind = services.tasks_with_targets_behind(self.jrj_report)
         self.assertIn(self.fund_task.pk, behind)
+
+
+class ValueCheckTests(ReportingTestCase):
+    """A figure's 说明 and 数据来源 at exactly their limits, one character more refused on its field,
+    and what is stored when they are left out."""
+
+    def save(self, **fields):
+        return services.save_target_value(self.jrj_report, self.fund_size, user=self.jrj_liaison, **fields)
+
+    def refusal(self, **fields):
+        with self.assertRaises(ValidationError) as caught:
+            self.save(**fields)
+        self.assertFalse(TargetValue.objects.filter(report=self.jrj_report).exists())  # nothing saved
+        return caught.exception.message_dict
+
+    def test_note_and_source_take_exactly_their_limits(self):
+        value = self.save(value="25", note="说" * NOTE_MAX, source="源" * SOURCE_MAX)
+        value = TargetValue.objects.get(pk=value.pk)
+        self.assertEqual((len(value.note), len(value.source)), (2000, 200))
+
+    def test_one_character_more_is_refused_on_its_field(self):
+        self.assertEqual(self.refusal(value="25", note="说" * (NOTE_MAX + 1)), {"note": ["说明不能超过 2000 字。"]})
+        self.assertEqual(self.refusal(value="25", source="源" * (SOURCE_MAX + 1)), {"source": ["数据来源不能超过 200 字。"]})
+
+    def test_a_value_that_is_not_a_number_is_refused_in_words(self):
+        self.assertEqual(self.refusal(value="二十亿"), {"value": ["“二十亿”不是数字。"]})
+
+    def test_a_figure_without_note_or_source_stores_them_empty(self):
+        for fields in ({}, {"note": None, "source": None}):
+            with self.subTest(fields=fields):
+                value = TargetValue.objects.get(pk=self.save(value="25", **fields).pk)
+                self.assertEqual((value.note, value.source), ("", ""))
+
+    def test_an_edit_records_who_made_it(self):
+        self.save(value="25")
+        value = self.save(value="26")
+        self.assertEqual((TargetValue.objects.get(pk=value.pk).updated_by, value.version), (self.jrj_liaison, 2))
+
+    def test_a_figure_removed_since_the_form_was_shown_is_a_conflict(self):
+        value = self.save(value="25")
+        TargetValue.objects.filter(pk=value.pk).delete()
+        with self.assertRaises(EditConflict) as caught:
+            self.save(value="26", expected_version=value.version)
+        self.assertEqual(str(caught.exception), "该数值已被他人修改，请刷新后重试。")
+        self.assertFalse(TargetValue.objects.filter(report=self.jrj_report).exists())
+
+    def test_another_units_figure_of_the_same_month_is_left_alone(self):
+        # 洪山区 entered its March figure of the fund before the target was given to 市地方金融局.
+        hongshan_march = dashboard_seed.value(self.hongshan_report, self.fund_size, 10)
+        value = self.save(value="25")
+        self.assertNotEqual(value.pk, hongshan_march.pk)
+        self.assertEqual(TargetValue.objects.get(pk=hongshan_march.pk).value, 10)
+        self.assertEqual(TargetValue.objects.get(pk=value.pk).value, 25)
+
+
+class ReportCreationTests(ReportingTestCase):
+    def test_it_creates_january_and_december(self):
+        for month in (1, 12):
+            with self.subTest(month=month):
+                report = services.get_or_create_report(self.plan, self.jrj, month)
+                self.assertEqual((report.month, report.status), (month, MonthlyReport.Status.DRAFT))
+
+    def test_it_refuses_a_month_outside_the_year(self):
+        for month, shown in ((0, "0"), (13, "13"), ("3", "'3'")):
+            with self.subTest(month=month), self.assertRaises(ValueError) as caught:
+                services.get_or_create_report(self.plan, self.jrj, month)
+            self.assertEqual(str(caught.exception), f"month must be 1–12, not {shown}")
+
+    def test_it_refuses_a_group(self):
+        group = self.jrj.__class__.objects.filter(kind="group").first()
+        with self.assertRaises(ValueError) as caught:
+            services.get_or_create_report(self.plan, group, 3)
+        self.assertEqual(str(caught.exception), "a group does not report; its members do")
+
+    def test_it_refuses_a_plan_not_yet_published_in_words(self):
+        draft = Plan.objects.create(code="2024-draft", year=2024, title="2024年工作要点（征求意见稿）", state=Plan.State.DRAFT)
+        with self.assertRaises(NotEditable) as caught:
+            services.get_or_create_report(draft, self.jrj, 3)
+        self.assertEqual(str(caught.exception), "“2024年工作要点（征求意见稿）”尚未发布，不接受报送。")
+        self.assertFalse(MonthlyReport.objects.filter(plan=draft).exists())

@@ -98,6 +98,15 @@ class UploadRoundTripTests(UploadTestCase):
         "progress": {1: {"C": "召开推进会 3 次", "D": "", "E": "六月继续调度", "F": "正常推进", "G": "否"}},
     }
 
+    def test_numbers_typed_in_text_cells_are_read_as_typed(self):
+        # Excel stores 2023 and 1 as numbers (openpyxl reads 2023.0 and 1.0): they are the text 2023 and 是.
+        self.login(self.kjj_liaison)
+        wb = self.filled(progress={1: {"C": 2023, "D": "", "E": 6, "F": "正常推进", "G": 1, "H": "请协调用地"}})
+        response = self.confirm(self.upload(workbook_bytes(wb)))
+        self.assertRedirects(response, reverse("reports:upload"))
+        progress = ProgressReport.objects.get(report__unit=self.kjj, report__month=5, task=self.task1)
+        self.assertEqual((progress.work_done, progress.next_steps, progress.needs_coordination), ("2023", "6", True))
+
     def test_it_previews_then_saves_the_same_drafts_as_the_form(self):
         self.login(self.kjj_liaison)
         wb = self.filled(**self.FILL)
@@ -343,12 +352,14 @@ class UploadErrorTests(UploadTestCase):
         self.assertEqual(database_state(), before)
 
     def test_a_value_changed_by_someone_else_between_preview_and_confirm(self):
-        response = self.upload(workbook_bytes(self.filled(values={"T26": {"F": 12400}, "T10": {"F": 310}})))
+        wb = self.filled(values={"T26": {"F": 12400}, "T10": {"F": 310}})
+        response = self.upload(workbook_bytes(wb))
         report = MonthlyReport.objects.get(unit=self.kjj, month=5)
         services.save_target_value(report, self.t10, value="305", user=self.staff)
         before = database_state()
         response = self.confirm(response)
-        self.assertIn("已被他人修改", " ".join(self.errors_of(response)))
+        row = row_of(wb[VALUES_SHEET], "T10")
+        self.assertEqual(self.errors_of(response), [f"工作表“指标数值” 第 {row} 行 A 列（编号）：该数值已被他人修改，请刷新后重试。"])
         self.assertEqual(database_state(), before)
 
     def test_a_forged_or_replayed_confirm_saves_nothing(self):

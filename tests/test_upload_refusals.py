@@ -9,6 +9,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from reporting import services
 from reports.upload.read import MARKER_SHEET, PROGRESS_SHEET, VALUES_SHEET
 from targets.models import TargetValue
+from tasks.reporting import tasks_for_unit
 from tests.test_upload import UploadTestCase, database_state, row_of, workbook_bytes
 from units.models import AuditEvent
 
@@ -154,3 +155,57 @@ class DeclarationTests(RefusalTestCase):
         self.assertEqual(self.errors_of(response), [])
         self.confirm(response)
         self.assertEqual(TargetValue.objects.get(target=self.t10, month=5).note, "新说明")
+
+
+class RowIdentityTests(RefusalTestCase):
+    """A row must name one of the unit's targets due this month, or one of its tasks, as the template
+    gave it: each other row is refused with its sheet, row and column, and nothing is saved."""
+
+    def test_a_row_without_its_code_or_with_a_code_not_in_the_plan(self):
+        wb = self.filled(values={"T10": {"F": 520}, "T26": {"F": 12400}})
+        ws = wb[VALUES_SHEET]
+        blank, unknown = row_of(ws, "T10"), row_of(ws, "T26")
+        ws[f"A{blank}"], ws[f"A{unknown}"] = None, "T99"
+        errors = self.assert_refused(
+            workbook_bytes(wb),
+            f"工作表“指标数值” 第 {blank} 行 A 列（编号）：缺少指标编号，请不要修改灰色单元格。",
+            f"工作表“指标数值” 第 {unknown} 行 A 列（编号）：“T99”不是本工作要点的指标编号。",
+        )
+        self.assertEqual(len(errors), 2)
+
+    def test_a_row_of_another_units_target_or_of_one_not_due_this_month(self):
+        wb = self.filled(values={"T10": {"F": 520}})
+        ws = wb[VALUES_SHEET]
+        ws.append(["T01", None, None, None, None, 5])
+        others = ws.max_row
+        ws.append(["T08", None, None, None, None, 5])  # 市科技局's, quarterly: not asked in May
+        not_due = ws.max_row
+        self.assert_refused(
+            workbook_bytes(wb),
+            f"工作表“指标数值” 第 {others} 行 A 列（编号）：指标 T01 由“市发改委”报送，不是本单位的指标。",
+            f"工作表“指标数值” 第 {not_due} 行 A 列（编号）：指标 T08 每季度报送，5月无需填报，请删除此行。",
+        )
+
+    def test_a_progress_row_with_a_number_that_is_no_task(self):
+        wb = self.filled(values={"T10": {"F": 520}})
+        ws = wb[PROGRESS_SHEET]
+        ws.append([99, None, "召开推进会", "", "", "正常推进", "否"])
+        unknown = ws.max_row
+        ws.append(["第一项", None, "召开推进会", "", "", "正常推进", "否"])
+        unreadable = ws.max_row
+        self.assert_refused(
+            workbook_bytes(wb),
+            f"工作表“进展情况” 第 {unknown} 行 A 列（序号）：缺少或无法识别任务序号，请不要修改灰色单元格。",
+            f"工作表“进展情况” 第 {unreadable} 行 A 列（序号）：缺少或无法识别任务序号，请不要修改灰色单元格。",
+        )
+
+    def test_a_progress_row_of_a_task_the_unit_does_not_report_on(self):
+        self.login(self.jxj_liaison)
+        own = set(tasks_for_unit(self.plan, self.jxj).values_list("number", flat=True))
+        other = next(number for number in range(1, 23) if number not in own)
+        wb = self.filled()
+        ws = wb[PROGRESS_SHEET]
+        ws.append([other, None, "召开推进会", "", "", "正常推进", "否"])
+        self.assert_refused(
+            workbook_bytes(wb), f"工作表“进展情况” 第 {ws.max_row} 行 A 列（序号）：任务 {other} 不由本单位报送进展。"
+        )

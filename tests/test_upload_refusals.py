@@ -8,7 +8,8 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from reporting import services
 from reports.upload.read import MARKER_SHEET, PROGRESS_SHEET, VALUES_SHEET
-from targets.models import TargetValue
+from targets.models import Plan, TargetValue
+from tasks.models import MonthlyReport, ReportingMonthClosure
 from tasks.reporting import tasks_for_unit
 from tests.test_upload import UploadTestCase, database_state, row_of, workbook_bytes
 from units.models import AuditEvent
@@ -209,3 +210,40 @@ class RowIdentityTests(RefusalTestCase):
         self.assert_refused(
             workbook_bytes(wb), f"工作表“进展情况” 第 {ws.max_row} 行 A 列（序号）：任务 {other} 不由本单位报送进展。"
         )
+
+
+MONTH_CELL = "工作表“指标数值” 第 2 行 D 列（月份）："  # where the template names its month
+
+
+class LockedMonthTests(RefusalTestCase):
+    """A month closed by staff, or a report already with the bureau, takes no upload — said in words;
+    another month's, another unit's or another year's report of the same month locks nothing."""
+
+    def may_report(self):
+        return MonthlyReport.objects.get(plan=self.plan, unit=self.kjj, month=5)
+
+    def test_a_closed_month_is_refused(self):
+        ReportingMonthClosure.objects.create(plan=self.plan, month=5, closed_by=self.staff)
+        self.assertEqual(self.assert_refused(workbook_bytes(self.filled(values={"T10": {"F": 520}}))),
+                         [f"{MONTH_CELL}2023年5月的报送已关闭，不能再填报或修改。"])
+
+    def test_a_submitted_or_approved_report_is_refused(self):
+        wb = self.filled(values={"T10": {"F": 520}})
+        for status, message in (
+            (MonthlyReport.Status.SUBMITTED, "市科技局2023年5月的报送已报送、正在审核，不能再修改；如需修改请联系市科技局退回。"),
+            (MonthlyReport.Status.APPROVED, "市科技局2023年5月的报送已审核，不能再修改；如需修改请联系市科技局重新打开。"),
+        ):
+            with self.subTest(status=status):
+                MonthlyReport.objects.filter(pk=self.may_report().pk).update(status=status)
+                self.assertEqual(self.assert_refused(workbook_bytes(wb)), [f"{MONTH_CELL}{message}"])
+
+    def test_other_reports_with_the_bureau_lock_nothing(self):
+        wb = self.filled(values={"T10": {"F": 520}})
+        approved = MonthlyReport.Status.APPROVED
+        MonthlyReport.objects.create(plan=self.plan, unit=self.kjj, month=4, status=approved)
+        MonthlyReport.objects.create(plan=self.plan, unit=self.jxj, month=5, status=approved)
+        earlier = Plan.objects.create(code="2022-test", year=2022, title="2022年工作要点")
+        MonthlyReport.objects.create(plan=earlier, unit=self.kjj, month=5, status=approved)
+        response = self.upload(workbook_bytes(wb))
+        self.assertEqual(self.errors_of(response), [])
+        self.assertTrue(response.context["preview"].has_changes)

@@ -71,8 +71,8 @@ class ImportProgressCommandTests(PersonasTestCase):
     def test_the_file_must_be_for_the_unit_and_month_given(self):
         path = self.template_file()
         for args, message in (
-            (["--month", "2023-05", "--unit", "jxj"], "不是“市经信局”的"),
-            (["--month", "2023-06", "--unit", "kjj"], "这是2023年5月的模板，不是2023年6月的"),
+            (["--month", "2023-05", "--unit", "jxj"], "工作表“指标数值” 第 2 行 B 列（单位）：这是“市科技局”的模板，不是“市经信局”的。"),
+            (["--month", "2023-06", "--unit", "kjj"], "工作表“指标数值” 第 2 行 D 列（月份）：这是2023年5月的模板，不是2023年6月的。"),
         ):
             err = io.StringIO()
             with self.subTest(args=args), self.assertRaises(CommandError):

@@ -54,7 +54,7 @@ TESTS_OF = {
     ],
     "reports/upload/apply.py": [
         "tests/test_upload.py", "tests/test_upload_columns.py", "tests/test_upload_duplicates.py",
-        "tests/test_upload_refusals.py",
+        "tests/test_upload_refusals.py", "tests/test_import_progress.py",  # the command checks unit and month
     ],
     # The batch save of a month's entries: its only caller is the upload (the web page and the
     # import_progress command); its queries are counted in tests/test_upload_queries.py.

@@ -102,7 +102,7 @@ class UploadRoundTripTests(UploadTestCase):
     }
 
     def test_numbers_typed_in_text_cells_are_read_as_typed(self):
-        # Excel stores 2023 and 1 as numbers (openpyxl reads 2023.0 and 1.0): they are the text 2023 and 是.
+        # Numbers typed into text cells (2023, 6, 1): the text 2023 and 6, and 1 as 是.
         self.login(self.kjj_liaison)
         wb = self.filled(progress={1: {"C": 2023, "D": "", "E": 6, "F": "正常推进", "G": 1, "H": "请协调用地"}})
         response = self.confirm(self.upload(workbook_bytes(wb)))

@@ -167,12 +167,15 @@ class RowIdentityTests(RefusalTestCase):
         ws = wb[VALUES_SHEET]
         blank, unknown = row_of(ws, "T10"), row_of(ws, "T26")
         ws[f"A{blank}"], ws[f"A{unknown}"] = None, "T99"
+        ws.append(["X" * 25, None, None, None, None, 5])  # a long code is shown cut at 20 characters
+        long_code = ws.max_row
         errors = self.assert_refused(
             workbook_bytes(wb),
             f"工作表“指标数值” 第 {blank} 行 A 列（编号）：缺少指标编号，请不要修改灰色单元格。",
             f"工作表“指标数值” 第 {unknown} 行 A 列（编号）：“T99”不是本工作要点的指标编号。",
+            f"工作表“指标数值” 第 {long_code} 行 A 列（编号）：“{'X' * 20}”不是本工作要点的指标编号。",
         )
-        self.assertEqual(len(errors), 2)
+        self.assertEqual(len(errors), 3)
 
     def test_a_row_of_another_units_target_or_of_one_not_due_this_month(self):
         wb = self.filled(values={"T10": {"F": 520}})

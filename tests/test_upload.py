@@ -16,7 +16,7 @@ from targets.models import Target, TargetValue
 from tasks.models import MonthlyReport, ProgressReport, ReportingMonthClosure
 from tests.personas import PASSWORD, PersonasTestCase
 from units.accounts import create_account
-from units.models import AuditEvent, Membership
+from units.models import AuditEvent, Membership, Unit
 
 
 FOREIGN = "这不是本系统下载的报送模板，请在“上传月度报送”页面下载本单位的模板后填写。"
@@ -274,6 +274,18 @@ class UploadErrorTests(UploadTestCase):
         wb.active["A5"] = "T26"
         wb.active["F5"] = 12400
         self.assertEqual(self.assertRejected(workbook_bytes(wb), FOREIGN), [FOREIGN])
+
+    def test_a_template_of_a_unit_made_a_group_since(self):
+        content = workbook_bytes(self.filled(values={"T26": {"F": 12400}}))
+        Unit.objects.filter(pk=self.kjj.pk).update(kind=Unit.Kind.GROUP)  # a group reports through its members
+        self.assertEqual(self.assertRejected(content, FOREIGN), [FOREIGN])
+
+    def test_january_and_december_templates_are_taken(self):
+        for month in (1, 12):
+            with self.subTest(month=month):
+                response = self.upload(workbook_bytes(self.filled(month=month, values={"T26": {"F": 11000}})))
+                self.assertEqual(self.errors_of(response), [])
+                self.assertTrue(response.context["preview"].has_changes)
 
     def test_a_template_whose_marker_was_tampered_with(self):
         wb = self.filled(values={"T26": {"F": 12400}})

@@ -18,7 +18,6 @@ from tests.personas import PASSWORD, PersonasTestCase
 from units.accounts import create_account
 from units.models import AuditEvent, Membership, Unit
 
-
 FOREIGN = "这不是本系统下载的报送模板，请在“上传月度报送”页面下载本单位的模板后填写。"
 
 
